@@ -1,0 +1,86 @@
+// One scrape, end to end: config (re)load, the java-shim walk, the rules, the JVM/process and
+// self metrics, merged into families. Every JNI call happens on one named daemon thread;
+// concurrent requests share the walk in flight (single flight).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "exposition/metric_model.h"
+#include "rules/config.h"
+
+namespace nj::agent {
+
+struct ScrapeOutcome {
+    int status = 200;                     // 200, 500 (like the javaagent), 503 (no valid config / JVM gone)
+    std::vector<expo::Family> families;   // status 200
+    std::string message;                  // otherwise
+};
+
+// The exporter's own metrics (spec §9), shown one scrape late as upstream shows them.
+struct SelfMetrics {
+    uint64_t reloadSuccess = 0;
+    uint64_t reloadFailure = 0;
+    uint64_t timeouts = 0;
+    double durationSeconds = 0;
+    bool error = false;
+    size_t cachedBeans = 0;
+};
+
+class Scraper {
+public:
+    // The config is loaded on the scrape thread before the first walk; `initial` is the
+    // result of the load at start-up (an error: /metrics answers 503 until the file is fixed).
+    Scraper(std::string configFile, Result<rules::Config> initial, bool serverRunning);
+    ~Scraper();
+
+    // Joins the walk in flight, or starts one, and waits for it. Thread-safe. The deadline is
+    // scrapeTimeoutSeconds, else the request's (X-Prometheus-Scrape-Timeout-Seconds); past it
+    // the answer is the last complete result (spec §14) while the walk goes on.
+    std::shared_ptr<const ScrapeOutcome> scrape(std::optional<std::chrono::milliseconds> requestDeadline = std::nullopt);
+
+    // The JVM is going away: no more JNI calls; waiting requests get 503.
+    void stopForVmDeath();
+
+    // 429 answers counted by the HTTP server (spec §11.4), shown at the next scrape.
+    void noteRejectedRequests(uint64_t count) { rejected_ = count; }
+
+private:
+    struct Walk;
+    void run();
+    std::shared_ptr<const ScrapeOutcome> scrapeOnce(Walk& walk);
+
+    const std::string configFile_;
+    const bool serverRunning_;
+    std::unique_ptr<Walk> walk_;   // state owned by the scrape thread
+    std::atomic<uint64_t> rejected_{0};
+    std::atomic<int> scrapeTimeoutSeconds_{0};   // 0: wait for the walk however long it takes
+    std::atomic<uint64_t> timeouts_{0};
+
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool requested_ = false;
+    bool stopping_ = false;
+    uint64_t started_ = 0;
+    uint64_t completed_ = 0;
+    std::shared_ptr<const ScrapeOutcome> last_;
+    std::shared_ptr<const ScrapeOutcome> lastGood_;
+    std::thread thread_;
+};
+
+// /proc/self based process families (client_java reads the same sources).
+std::vector<expo::Family> processFamilies();
+
+// jmx_exporter_build_info and the self metrics, as families.
+std::vector<expo::Family> buildInfoFamilies();
+std::vector<expo::Family> selfFamilies(const SelfMetrics& self, bool withTimeouts, uint64_t rejectedRequests);
+
+}  // namespace nj::agent

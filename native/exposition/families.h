@@ -1,0 +1,34 @@
+// From samples to metric families, as jmx_exporter's collector and client_java's registry do
+// it (spec §6.4, §7): grouping, types, HELP, `_objectname`, validation, merging and ordering.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "exposition/metric_model.h"
+
+namespace nj::expo {
+
+// client_java PrometheusNaming.sanitizeMetricName's suffix stripping (§6.4): removes trailing
+// "_total", "_created", "_bucket", "_info" (or their '.' variants) until none is left; a name
+// that is exactly one of them loses only its separator ("_total" -> "total"). Returns a view
+// into `name`.
+std::string_view stripReservedSuffixes(std::string_view name);
+
+// Java String.compareTo on UTF-8 text: the order of UTF-16 code units (U+E000..U+FFFF sort
+// after supplementary chars). Negative, zero or positive.
+int compareJavaStrings(std::string_view a, std::string_view b);
+
+// The JMX collector's samples as families (§7.1-§7.4): grouped by stripped name, type common to
+// all samples or Unknown, HELP of the first sample, `_objectname` added to every sample of a
+// family with duplicate label sets. Sorted as mergeCollectors sorts. Fails, with client_java's
+// message, on remaining duplicates or a negative counter value: the scrape answers 500.
+Result<std::vector<Family>> assembleJmxFamilies(std::vector<RawSample> samples);
+
+// All collectors' families as the registry exposes them (§7.4, §7.5): families of the same
+// name are merged (HELP, type and unit of the earliest collector) when their types agree and
+// no series repeats; families sorted by name, samples by label set, labels by name.
+Result<std::vector<Family>> mergeCollectors(std::vector<std::vector<Family>> collectorsInRegistrationOrder);
+
+}  // namespace nj::expo

@@ -1,0 +1,47 @@
+// The metric model between collectors (JMX rules, JVM/process metrics, self metrics)
+// and the writers. Plain data: no JNI, no HTTP.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace nj::expo {
+
+enum class MetricType { Unknown, Gauge, Counter, Summary, Info };
+
+struct Label {
+    std::string name;
+    std::string value;
+    bool operator==(const Label&) const = default;
+};
+
+// How a sample value is printed. Java prints the Summary `_count` and info values
+// as integers ("2", "1"); everything else goes through Java's Double.toString.
+enum class ValueStyle { Double, Integer };
+
+struct Sample {
+    std::string suffix;          // "" or, for summaries, "_count" / "_sum"
+    std::vector<Label> labels;   // sorted by name once the family is finished
+    double value = 0;
+    ValueStyle style = ValueStyle::Double;
+};
+
+struct Family {
+    std::string name;   // base name: a counter's "_total" / an info's "_info" is added by the writer
+    MetricType type = MetricType::Unknown;
+    std::string help;   // empty: no HELP line
+    std::string unit;   // OpenMetrics UNIT ("seconds", "bytes"); empty for none
+    std::vector<Sample> samples;
+};
+
+// A sample as the JMX rule engine produces it, before grouping into families.
+struct RawSample {
+    std::string name;            // sanitised (and lower-cased) name, reserved suffixes not yet stripped
+    MetricType type = MetricType::Unknown;  // Gauge, Counter or Unknown
+    std::string help;
+    std::vector<Label> labels;   // in the order the rule produced them
+    double value = 0;
+    std::string objectName;      // the `_objectname` label value if the family has duplicates (spec §7.3)
+};
+
+}  // namespace nj::expo

@@ -1,0 +1,37 @@
+// The java-shim inside the JVM: defined from the bytes embedded in the agent, then called
+// once per scrape (walk) and once per config (configure).
+#pragma once
+
+#include <jni.h>
+
+#include <memory>
+#include <string>
+
+#include "common/result.h"
+#include "rules/config.h"
+
+namespace nj::jvm {
+
+class Shim {
+public:
+    // Defines the shim's classes in the bootstrap loader (no application class loader is
+    // touched) or finds them if an earlier load of the agent already did.
+    static Result<std::unique_ptr<Shim>> load(JNIEnv* env);
+    ~Shim();
+
+    // Installs the config's bean selection (include/exclude names and attributes,
+    // excludeJvmMetrics, metricCustomizers). An error names the offending ObjectName.
+    Status configure(JNIEnv* env, const rules::Config& config);
+
+    // One walk of the platform MBean server: the encoded snapshot (see snapshot_decoder.h).
+    Result<std::string> walk(JNIEnv* env, bool jvmMetrics);
+
+private:
+    Shim(JNIEnv* env, jclass walker, jmethodID configure, jmethodID walk);
+    JNIEnv* owner_;
+    jclass walker_;        // global reference
+    jmethodID configure_;
+    jmethodID walk_;
+};
+
+}  // namespace nj::jvm

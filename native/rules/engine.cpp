@@ -1,0 +1,470 @@
+#include "rules/engine.h"
+
+#include <algorithm>
+#include <charconv>
+#include <deque>
+#include <stdexcept>
+
+#include "exposition/java_double.h"
+#include "rules/naming.h"
+
+namespace nj::rules {
+namespace {
+
+using Properties = std::vector<std::pair<std::string_view, std::string_view>>;
+
+// A RuntimeException while recording in upstream: the rest of the scrape is abandoned.
+struct ScrapeAbort : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// ObjectName.getKeyPropertyListString split as upstream's property regex does (spec §4.3):
+// ([^,=:\*\?]+)=("(?:[^\\"]*(?:\\.)?)*"|[^,=:"]*), repeated lookingAt, one comma skipped.
+Properties parseKeyProperties(std::string_view text) {
+    Properties out;
+    auto isLineTerminator = [](char c) { return c == '\n' || c == '\r'; };
+    while (!text.empty()) {
+        size_t eq = text.find_first_of(",=:*?");
+        if (eq == 0 || eq == std::string_view::npos || text[eq] != '=') break;
+        std::string_view key = text.substr(0, eq);
+        size_t pos = eq + 1;
+        size_t end = pos;
+        bool quoted = false;
+        if (pos < text.size() && text[pos] == '"') {
+            // quoted: any run of non-\ non-" chars and \x pairs (x not a line terminator), then "
+            size_t i = pos + 1;
+            while (i < text.size() && text[i] != '"') {
+                if (text[i] == '\\') {
+                    if (i + 1 >= text.size() || isLineTerminator(text[i + 1])) break;
+                    i += 2;
+                } else {
+                    i++;
+                }
+            }
+            if (i < text.size() && text[i] == '"') {
+                end = i + 1;
+                quoted = true;
+            }
+        }
+        if (!quoted) {
+            end = text.find_first_of(",=:\"", pos);
+            if (end == std::string_view::npos) end = text.size();
+        }
+        // LinkedHashMap.put: a repeated key keeps its first position and takes the new value
+        std::string_view value = text.substr(pos, end - pos);
+        auto it = std::find_if(out.begin(), out.end(), [&](const auto& p) { return p.first == key; });
+        if (it != out.end()) it->second = value;
+        else out.emplace_back(key, value);
+        text.remove_prefix(end);
+        if (!text.empty() && text.front() == ',') text.remove_prefix(1);
+    }
+    return out;
+}
+
+void appendLeafText(const Leaf& leaf, std::string& out) {
+    switch (leaf.kind) {
+        case LeafKind::Long: {
+            char digits[24];
+            auto [end, ec] = std::to_chars(digits, digits + sizeof digits, leaf.longValue);
+            out.append(digits, end);
+            break;
+        }
+        case LeafKind::Double: out += expo::formatJavaDouble(leaf.doubleValue); break;
+        case LeafKind::Float: out += expo::formatJavaFloat(leaf.floatValue); break;
+        case LeafKind::Boolean: out += leaf.boolValue ? "true" : "false"; break;
+        case LeafKind::Text:
+        case LeafKind::Number: out.append(leaf.text); break;
+    }
+}
+
+// Java's Double.valueOf(String.valueOf(x)) of an extraMetrics value is not needed: extra
+// metrics are leaves like any attribute value.
+Leaf leafOf(const ScalarValue& v, std::deque<std::string>& arena) {
+    Leaf leaf;
+    if (auto b = std::get_if<bool>(&v)) {
+        leaf.kind = LeafKind::Boolean;
+        leaf.boolValue = *b;
+        leaf.doubleValue = *b ? 1 : 0;
+    } else if (auto i = std::get_if<int64_t>(&v)) {
+        leaf.kind = LeafKind::Long;
+        leaf.longValue = *i;
+        leaf.doubleValue = static_cast<double>(*i);
+    } else if (auto d = std::get_if<double>(&v)) {
+        leaf.kind = LeafKind::Double;
+        leaf.doubleValue = *d;
+    } else if (auto s = std::get_if<std::string>(&v)) {
+        leaf.kind = LeafKind::Text;
+        leaf.text = arena.emplace_back(*s);
+    } else {
+        leaf.kind = LeafKind::Text;
+        leaf.text = arena.emplace_back("null");
+    }
+    return leaf;
+}
+
+std::string_view propertyOr(const Properties& props, std::string_view key, std::string_view fallback) {
+    for (const auto& [k, v] : props) {
+        if (k == key) return v;
+    }
+    return fallback;
+}
+
+}  // namespace
+
+// Processes the attributes of one snapshot against the rules (spec §4.4–§5.7).
+class AttributeProcessor {
+public:
+    AttributeProcessor(Engine& engine, Engine::Output& out) : engine_(engine), config_(*engine.config_), out_(out) {}
+
+    void bean(const Bean& bean) {
+        Properties props = parseKeyProperties(bean.keyProperties);
+        customLabels_.clear();
+        const MetricCustomizer* customizer = nullptr;
+        if (bean.customizer >= 0 && static_cast<size_t>(bean.customizer) < config_.metricCustomizers.size()) {
+            customizer = &config_.metricCustomizers[static_cast<size_t>(bean.customizer)];
+        }
+        if (customizer != nullptr) {
+            for (const auto& [name, text] : bean.attributeTexts) {
+                customLabels_.push_back({labelName(name), std::string(text)});
+            }
+            for (const ExtraMetric& extra : customizer->extraMetrics) {
+                Leaf leaf = leafOf(extra.value, arena_);
+                Node& node = extraNodes_.emplace_back();
+                node.leaf = leaf;
+                std::string_view description;
+                if (extra.description) description = arena_.emplace_back(*extra.description);
+                value(bean.domain, props, {}, arena_.emplace_back(extra.name), description,
+                      extra.description.has_value(), node);
+            }
+        }
+        for (const Attribute& attribute : bean.attributes) {
+            value(bean.domain, props, {}, attribute.name, attribute.description, attribute.hasDescription,
+                  *attribute.value);
+        }
+    }
+
+private:
+    using AttrKeys = std::vector<std::string_view>;
+
+    // spec §4.5 (the recursion) and §4.7 (TabularData)
+    void value(std::string_view domain, const Properties& props, const AttrKeys& attrKeys, std::string_view attrName,
+               std::string_view description, bool hasDescription, const Node& node) {
+        switch (node.kind) {
+            case Node::Kind::Leaf:
+                record(domain, props, attrKeys, attrName, description, hasDescription, node.leaf);
+                return;
+            case Node::Kind::Composite: {
+                AttrKeys keys = attrKeys;
+                keys.push_back(attrName);
+                for (const Item& item : node.items) {
+                    value(domain, props, keys, item.name, node.description, node.hasDescription, *item.value);
+                }
+                return;
+            }
+            case Node::Kind::Tabular:
+                tabular(domain, props, attrKeys, attrName, node);
+                return;
+        }
+    }
+
+    void tabular(std::string_view domain, const Properties& props, const AttrKeys& attrKeys, std::string_view attrName,
+                 const Node& table) {
+        AttrKeys extendedKeys = attrKeys;
+        extendedKeys.push_back(attrName);
+        for (const Row& row : table.rows) {
+            Properties rowProps = props;
+            for (const IndexEntry& index : row.index) {
+                if (index.kind == IndexEntry::Kind::Null) continue;
+                std::string_view name = uniqueKey(rowProps, index.name);
+                if (index.kind == IndexEntry::Kind::Text) {
+                    rowProps.emplace_back(name, index.text);
+                } else {
+                    for (const auto& [item, text] : index.items) {
+                        std::string& key = arena_.emplace_back(name);
+                        key.append("_").append(item);
+                        rowProps.emplace_back(key, text);
+                    }
+                }
+            }
+            for (const Item& cell : row.values) {
+                bool isValueColumn = cell.name.size() == 5 && equalsIgnoreCaseAscii(cell.name, "value");
+                if (isValueColumn) {
+                    value(domain, rowProps, attrKeys, attrName, table.description, table.hasDescription, *cell.value);
+                } else {
+                    value(domain, rowProps, extendedKeys, cell.name, table.description, table.hasDescription,
+                          *cell.value);
+                }
+            }
+        }
+    }
+
+    static bool equalsIgnoreCaseAscii(std::string_view a, std::string_view b) {
+        return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+            return (x >= 'A' && x <= 'Z' ? x + 32 : x) == (y >= 'A' && y <= 'Z' ? y + 32 : y);
+        });
+    }
+
+    // The index name, with '_' appended while a property of that name exists (spec §4.7).
+    std::string_view uniqueKey(const Properties& props, std::string_view name) {
+        auto present = [&](std::string_view n) {
+            return std::any_of(props.begin(), props.end(), [&](const auto& p) { return p.first == n; });
+        };
+        if (!present(name)) return name;
+        std::string& candidate = arena_.emplace_back(name);
+        for (int i = 0; i < 1000; i++) {
+            candidate.push_back('_');
+            if (!present(candidate)) return candidate;
+        }
+        throw ScrapeAbort("too many TabularData index keys named " + std::string(name));
+    }
+
+    // The pattern input (spec §5.1): domain<k=v, ...><key, ...>attrName: value
+    void buildInput(std::string& out, std::string_view domain, const Properties& props, const AttrKeys& attrKeys,
+                    std::string_view attrName, const Leaf* leaf) {
+        out.clear();
+        out.append(domain).push_back('<');
+        for (size_t i = 0; i < props.size(); i++) {
+            if (i > 0) out.append(", ");
+            out.append(props[i].first).push_back('=');
+            out.append(props[i].second);
+        }
+        out.append("><");
+        for (size_t i = 0; i < attrKeys.size(); i++) {
+            if (i > 0) out.append(", ");
+            out.append(attrKeys[i]);
+        }
+        out.push_back('>');
+        out.append(attrName).append(": ");
+        if (leaf != nullptr) appendLeafText(*leaf, out);
+        else out.append("<cache>");
+    }
+
+    static std::string objectNameOf(std::string_view matchName) {
+        size_t colon = matchName.rfind(':');
+        if (colon == std::string_view::npos || colon == 0) return std::string(matchName);
+        return std::string(matchName.substr(0, colon));
+    }
+
+    std::string cacheKey(std::string_view domain, const Properties& props, const AttrKeys& attrKeys,
+                         std::string_view attrName) {
+        std::string key(domain);
+        for (const auto& [k, v] : props) key.append("\x1f").append(k).append("=").append(v);
+        key.push_back('\x1e');
+        for (std::string_view k : attrKeys) key.append(k).push_back('\x1f');
+        key.push_back('\x1e');
+        key.append(attrName);
+        return key;
+    }
+
+    std::string labelName(std::string_view raw) const {
+        std::string name = toSafeName(raw);
+        return config_.lowercaseOutputLabelNames ? lowercaseAscii(name) : name;
+    }
+
+    std::string metricName(std::string_view raw) const {
+        std::string name = toSafeName(raw);
+        return config_.lowercaseOutputName ? lowercaseAscii(name) : name;
+    }
+
+    expo::MetricType typeFor(const Rule& rule, const std::string& name) const {
+        if (config_.inferCounterTypeFromName && name.size() >= 6 && name.compare(name.size() - 6, 6, "_total") == 0) {
+            return expo::MetricType::Counter;
+        }
+        return rule.type;
+    }
+
+    std::string defaultHelp(std::string_view domain, const Properties& props, std::string_view attrName,
+                            std::string_view description, bool hasDescription) const {
+        std::string help;
+        if (hasDescription && description != attrName) help.append(description).push_back(' ');
+        help.append(domain).append(":name=").append(propertyOr(props, "name", "null"));
+        help.append(",type=").append(propertyOr(props, "type", "null"));
+        help.append(",attribute=").append(attrName);
+        return help;
+    }
+
+    std::string expand(std::string_view tmpl, const Pattern* pattern) {
+        if (pattern == nullptr) throw ScrapeAbort("a rule without a pattern cannot expand the template " + std::string(tmpl));
+        Result<std::string> expanded = expandTemplate(tmpl, *pattern, groups_);
+        if (!expanded) throw ScrapeAbort(expanded.error().message);
+        return std::move(expanded).value();
+    }
+
+    void addLabel(std::vector<expo::Label>& labels, std::string name, std::string value) {
+        for (const auto& l : labels) {
+            if (l.name == name) throw ScrapeAbort("Duplicate label name: '" + name + "'");
+        }
+        labels.push_back({std::move(name), std::move(value)});
+    }
+
+    // spec §5.3: the per-attribute algorithm
+    void record(std::string_view domain, const Properties& props, const AttrKeys& attrKeys, std::string_view attrName,
+                std::string_view description, bool hasDescription, const Leaf& leaf) {
+        std::string key;
+        Engine::CacheEntry* hit = nullptr;
+        if (engine_.hasCache_) {
+            key = cacheKey(domain, props, attrKeys, attrName);
+            auto it = engine_.cache_.find(key);
+            if (it != engine_.cache_.end()) {
+                hit = &it->second;
+                touch(*hit);
+                if (hit->match.matched) {
+                    emit(hit->match, leaf);
+                    return;
+                }
+            }
+        }
+        std::string snakeName;
+        for (const Engine::CompiledRule& compiled : engine_.rules_) {
+            const Rule& rule = *compiled.rule;
+            if (hit != nullptr && rule.cache) continue;
+            std::string_view name = attrName;
+            if (rule.attrNameSnakeCase) {
+                if (snakeName.empty()) snakeName = snakeCase(attrName);
+                name = snakeName;
+            }
+            buildInput(input_, domain, props, attrKeys, name, rule.cache ? nullptr : &leaf);
+            if (compiled.pattern != nullptr && !compiled.pattern->match(input_, groups_)) continue;
+
+            Engine::CachedMatch match = apply(compiled, domain, props, attrKeys, name, attrName, description,
+                                              hasDescription);
+            if (!match.matched) return;  // first matching rule wins, even when it drops the attribute
+            if (rule.cache) {
+                auto& entry = engine_.cache_[key];
+                entry.match = match;
+                touch(entry);
+            }
+            emit(match, leaf);
+            return;
+        }
+        if (engine_.hasCache_ && hit == nullptr) {
+            auto& entry = engine_.cache_[key];
+            entry.match = Engine::CachedMatch{};
+            touch(entry);
+        }
+    }
+
+    void touch(Engine::CacheEntry& entry) {
+        if (entry.touched != engine_.generation_) {
+            entry.touched = engine_.generation_;
+            out_.cachedBeans++;
+        }
+    }
+
+    // Steps c–e of spec §5.3 for the rule that matched; matched=false drops the attribute.
+    Engine::CachedMatch apply(const Engine::CompiledRule& compiled, std::string_view domain, const Properties& props,
+                              const AttrKeys& attrKeys, std::string_view name, std::string_view rawAttrName,
+                              std::string_view description, bool hasDescription) {
+        const Rule& rule = *compiled.rule;
+        const Pattern* pattern = compiled.pattern.get();
+        Engine::CachedMatch m;
+        m.valueFactor = rule.valueFactor;
+        if (rule.value && !rule.value->empty()) {
+            m.ruleValue = expo::parseJavaDouble(expand(*rule.value, pattern));
+            if (!m.ruleValue) return {};
+        }
+        m.objectName = objectNameOf(input_);
+        m.labels = customLabels_;
+        if (!rule.name) {
+            std::string raw(domain);
+            if (!props.empty()) raw.append("_").append(props.front().second);
+            for (std::string_view k : attrKeys) raw.append("_").append(k);
+            raw.append("_").append(name);
+            m.name = metricName(raw);
+            for (size_t i = 1; i < props.size(); i++) {
+                addLabel(m.labels, labelName(props[i].first), std::string(props[i].second));
+            }
+            m.help = defaultHelp(domain, props, rawAttrName, description, hasDescription);
+        } else {
+            m.name = metricName(expand(*rule.name, pattern));
+            if (m.name.empty()) return {};
+            m.help = rule.help ? expand(*rule.help, pattern)
+                               : defaultHelp(domain, props, rawAttrName, description, hasDescription);
+            for (const auto& [labelTemplate, valueTemplate] : rule.labels) {
+                std::string labelNameText = labelName(expand(labelTemplate, pattern));
+                std::string labelValue = expand(valueTemplate, pattern);
+                if (!labelNameText.empty() && !labelValue.empty()) {
+                    addLabel(m.labels, std::move(labelNameText), std::move(labelValue));
+                }
+            }
+        }
+        m.type = typeFor(rule, m.name);
+        m.matched = true;
+        return m;
+    }
+
+    // Step 5 of spec §5.3: the sample value, then the sample.
+    void emit(const Engine::CachedMatch& m, const Leaf& leaf) {
+        double value;
+        if (m.ruleValue) {
+            value = *m.ruleValue * m.valueFactor;
+        } else if (leaf.kind == LeafKind::Boolean) {
+            value = leaf.boolValue ? 1.0 : 0.0;
+        } else if (leaf.kind == LeafKind::Text) {
+            return;
+        } else {
+            value = leaf.doubleValue * m.valueFactor;
+        }
+        expo::RawSample& s = out_.samples.emplace_back();
+        s.name = m.name;
+        s.type = m.type;
+        s.help = m.help;
+        s.labels = m.labels;
+        s.value = value;
+        s.objectName = m.objectName;
+    }
+
+    Engine& engine_;
+    const Config& config_;
+    Engine::Output& out_;
+    std::vector<expo::Label> customLabels_;
+    std::deque<std::string> arena_;   // names made during this scrape (tabular keys, extra metrics)
+    std::deque<Node> extraNodes_;
+    std::string input_;
+    MatchGroups groups_;
+};
+
+Result<std::unique_ptr<Engine>> Engine::create(std::shared_ptr<const Config> config) {
+    std::unique_ptr<Engine> engine(new Engine(config));
+    for (size_t i = 0; i < config->rules.size(); i++) {
+        const Rule& rule = config->rules[i];
+        CompiledRule compiled{&rule, nullptr};
+        if (rule.pattern) {
+            Result<std::unique_ptr<Pattern>> pattern = Pattern::compile(*rule.pattern);
+            if (!pattern) {
+                return makeError(config->file + ": rules[" + std::to_string(i) + "].pattern (line " +
+                                 std::to_string(rule.line) + "): " + pattern.error().message);
+            }
+            compiled.pattern = std::move(pattern).value();
+        }
+        engine->hasCache_ = engine->hasCache_ || rule.cache;
+        engine->rules_.push_back(std::move(compiled));
+    }
+    return engine;
+}
+
+std::vector<std::string> Engine::pcre2Rules() const {
+    std::vector<std::string> out;
+    for (size_t i = 0; i < rules_.size(); i++) {
+        if (rules_[i].pattern && rules_[i].pattern->engine() == RegexEngine::PCRE2) {
+            out.push_back("rules[" + std::to_string(i) + "] (line " + std::to_string(rules_[i].rule->line) + ")");
+        }
+    }
+    return out;
+}
+
+Engine::Output Engine::collect(const Snapshot& snapshot) {
+    Output out;
+    generation_++;
+    AttributeProcessor processor(*this, out);
+    try {
+        for (const Bean& bean : snapshot.beans) processor.bean(bean);
+    } catch (const ScrapeAbort& e) {
+        out.abortReason = e.what();
+    }
+    // Entries not used in this scrape are evicted (spec §12.1), also after an abort.
+    std::erase_if(cache_, [&](const auto& entry) { return entry.second.touched != generation_; });
+    return out;
+}
+
+}  // namespace nj::rules
