@@ -204,10 +204,22 @@ TEST(RulesEngine, CaptureGroupsBindRightmostAndTemplatesExpand) {
     ASSERT_EQ(out.samples.size(), 1u);
     const auto& s = out.samples[0];
     EXPECT_EQ(s.name, "kafka_server_BrokerTopicMetrics_BytesIn_total");
-    EXPECT_EQ(labelsOf(s), "digit=5;topic=orders;");  // (\d+) after the greedy .* binds the last digit
+    EXPECT_EQ(labelsOf(s), "digit=12345;topic=orders;");
     EXPECT_EQ(s.help, "Rate of BytesIn");
     EXPECT_EQ(s.type, expo::MetricType::Counter);
     EXPECT_EQ(s.objectName, "kafka.server<type=BrokerTopicMetrics, name=BytesInPerSec, topic=orders><>Count");
+}
+
+TEST(RulesEngine, AnUnanchoredGroupBindsAtTheRightmostPosition) {
+    // spec §5.2: the wrapper's leading greedy .* leaves (\d+) only the last digit
+    SnapshotBuilder b;
+    Bean& bean = b.bean("d", "type=T");
+    b.attribute(bean, "Count", b.longValue(12345));
+    Rule r = rule("(\\d+)", "n");
+    r.labels = {{"g", "$1"}};
+    auto out = engineFor(withRules({r}))->collect(b.snapshot);
+    ASSERT_EQ(out.samples.size(), 1u);
+    EXPECT_EQ(labelsOf(out.samples[0]), "g=5;");
 }
 
 TEST(RulesEngine, FirstMatchingRuleWinsEvenWhenItDropsTheAttribute) {
