@@ -72,6 +72,8 @@ public final class Walker {
     // (bean, attribute name) pairs whose value had an unsupported type (spec 4.6).
     private static HashMap<ObjectName, HashSet<String>> autoExcluded = new HashMap<ObjectName, HashSet<String>>();
 
+    private static AllocationCounter allocationCounter;  // registered at the first walk with JVM metrics
+
     private byte[] buf = new byte[1 << 16];
     private int pos;
 
@@ -501,6 +503,7 @@ public final class Walker {
         }
 
         writeMemory(ManagementFactory.getMemoryMXBean(), ManagementFactory.getMemoryPoolMXBeans());
+        writeAllocated();
 
         RuntimeMXBean runtime = ManagementFactory.getRuntimeMXBean();
         family("jvm_runtime", INFO, "JVM runtime info", "", 1);
@@ -583,6 +586,15 @@ public final class Walker {
                 if (collection[i] != null) sample("pool", pools.get(i).getName(), part(collection[i], k));
             }
         }
+    }
+
+    private void writeAllocated() {
+        if (allocationCounter == null) allocationCounter = AllocationCounter.register();
+        java.util.TreeMap<String, Long> allocated = allocationCounter.snapshot();
+        family("jvm_memory_pool_allocated_bytes", COUNTER,
+                "Total bytes allocated in a given JVM memory pool. Only updated after GC, not continuously.", "",
+                allocated.size());
+        for (java.util.Map.Entry<String, Long> entry : allocated.entrySet()) sample("pool", entry.getKey(), entry.getValue());
     }
 
     private static long part(MemoryUsage usage, int k) {
