@@ -100,12 +100,13 @@ Result<std::unique_ptr<Shim>> Shim::load(JNIEnv* env) {
 Status Shim::configure(JNIEnv* env, const rules::Config& config) {
     LocalFrame frame(env, 16);
     if (!frame.ok()) return makeError("out of memory: " + takeException(env));
-    jobjectArray includes = stringArray(env, config.includeObjectNames);
+    // null: every bean (no include list); an empty array: none (`includeObjectNames: []`)
+    jobjectArray includes = config.includeAllBeans ? nullptr : stringArray(env, config.includeObjectNames);
     jobjectArray excludes = stringArray(env, config.excludeObjectNames);
     jobjectArray includeAttributes = stringArray(env, flatten(config.includeObjectNameAttributes));
     jobjectArray excludeAttributes = stringArray(env, flatten(config.excludeObjectNameAttributes));
     jobjectArray customizers = stringArray(env, flatten(config.metricCustomizers));
-    if (includes == nullptr || excludes == nullptr || includeAttributes == nullptr || excludeAttributes == nullptr ||
+    if ((includes == nullptr && !config.includeAllBeans) || excludes == nullptr || includeAttributes == nullptr || excludeAttributes == nullptr ||
         customizers == nullptr) {
         return makeError("cannot pass the config to the java-shim: " + takeException(env));
     }

@@ -80,7 +80,7 @@ public final class Walker {
     private Walker() {}
 
     /**
-     * Installs a new walk plan. Maps are flattened: name, count, attribute..., name, count, ...;
+     * Installs a new walk plan. includeNames null selects every bean. Maps are flattened: name, count, attribute..., name, count, ...;
      * customizers: domain, propertyCount, key, value..., attributeCount, attribute....
      * Returns null, or the reason the plan is invalid (e.g. a malformed ObjectName).
      */
@@ -88,7 +88,7 @@ public final class Walker {
             String[] includeAttributes, String[] excludeAttributes, boolean autoExcludeUnsupported,
             String[] customizers) {
         try {
-            ObjectName[] inc = includeNames.length == 0 ? new ObjectName[] {null} : objectNames(includeNames);
+            ObjectName[] inc = includeNames == null ? new ObjectName[] {null} : objectNames(includeNames);
             ObjectName[] exc = objectNames(excludeNames);
             HashMap<ObjectName, HashSet<String>> incAttr = attributeMap(includeAttributes);
             HashMap<ObjectName, HashSet<String>> excAttr = attributeMap(excludeAttributes);
