@@ -118,7 +118,8 @@ TEST(SnapshotDecoder, DecodesJvmFamilies) {
 }
 
 TEST(SnapshotDecoder, EveryTruncationIsAnErrorNotACrash) {
-    const std::string& full = sampleWalk().bytes();
+    const Bytes walk = sampleWalk();
+    const std::string& full = walk.bytes();
     for (size_t n = 0; n < full.size(); n++) {
         auto decoded = nj::jvm::decodeWalk(full.substr(0, n));
         EXPECT_FALSE(decoded.ok()) << "prefix of " << n << " bytes";
