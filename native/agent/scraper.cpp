@@ -45,6 +45,16 @@ expo::Family counter(std::string name, std::string help, double value) {
     return f;
 }
 
+// One line per config, so users know which patterns run on the backtracking engine.
+void logPcre2Rules(const rules::Engine& engine) {
+    std::vector<std::string> rules = engine.pcre2Rules();
+    if (rules.empty()) return;
+    std::string line = engine.config().file + ": " + std::to_string(rules.size()) +
+                       " rule(s) run on PCRE2 (with a match limit) because RE2 cannot run them: ";
+    for (size_t i = 0; i < rules.size(); i++) line += (i > 0 ? "; " : "") + rules[i];
+    logLine(line);
+}
+
 std::shared_ptr<const ScrapeOutcome> failure(int status, std::string message) {
     auto outcome = std::make_shared<ScrapeOutcome>();
     outcome->status = status;
@@ -136,7 +146,10 @@ Scraper::Scraper(std::string configFile, Result<rules::Config> initial, bool ser
     if (initial) {
         scrapeTimeoutSeconds_ = initial->scrapeTimeoutSeconds.value_or(0);
         auto engine = rules::Engine::create(std::make_shared<const rules::Config>(std::move(initial).value()));
-        if (engine) walk_->engine = std::move(engine).value();
+        if (engine) {
+            walk_->engine = std::move(engine).value();
+            logPcre2Rules(*walk_->engine);
+        }
         else walk_->configError = engine.error().message;
     } else {
         walk_->configError = initial.error().message;
@@ -230,6 +243,7 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
         if (engine) {
             if (w.engine || !w.configError.empty()) logLine("loaded the changed config " + configFile_);
             w.engine = std::move(engine).value();
+            logPcre2Rules(*w.engine);
             scrapeTimeoutSeconds_ = w.engine->config().scrapeTimeoutSeconds.value_or(0);
             w.shimConfigured = false;
             w.configError.clear();

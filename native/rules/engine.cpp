@@ -447,7 +447,8 @@ std::vector<std::string> Engine::pcre2Rules() const {
     std::vector<std::string> out;
     for (size_t i = 0; i < rules_.size(); i++) {
         if (rules_[i].pattern && rules_[i].pattern->engine() == RegexEngine::PCRE2) {
-            out.push_back("rules[" + std::to_string(i) + "] (line " + std::to_string(rules_[i].rule->line) + ")");
+            out.push_back("rules[" + std::to_string(i) + "] (line " + std::to_string(rules_[i].rule->line) +
+                          "): " + rules_[i].pattern->pcre2Reason());
         }
     }
     return out;

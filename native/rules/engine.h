@@ -32,7 +32,7 @@ public:
     Output collect(const Snapshot& snapshot);
 
     const Config& config() const { return *config_; }
-    // "rules[3] (line 40): lookahead" for each rule that runs on PCRE2, for one log line.
+    // "rules[3] (line 40): <why>" for each rule that runs on PCRE2 rather than RE2.
     std::vector<std::string> pcre2Rules() const;
 
     struct CompiledRule {

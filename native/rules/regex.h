@@ -31,7 +31,8 @@ public:
 
     // Full match of the wrapped pattern against input; on success fills groups.
     // A PCRE2 match that hits its match limit counts as no match (and is reported once
-    // through limitHit()).
+    // through limitHit()). The input must be valid UTF-8 (as the shim delivers Java strings);
+    // PCRE2 never matches invalid UTF-8. Safe to call from several threads at once.
     virtual bool match(std::string_view input, MatchGroups& groups) const = 0;
 
     virtual int groupCount() const = 0;                         // the user's groups
