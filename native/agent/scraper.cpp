@@ -72,6 +72,18 @@ std::optional<double> statusField(const std::string& status, std::string_view fi
     return kib * 1024;
 }
 
+// The last complete result answered past the deadline (spec §14), with the timeout counter
+// brought up to date; the rest is what that walk saw.
+std::shared_ptr<const ScrapeOutcome> withTimeoutCount(const ScrapeOutcome& last, uint64_t timeouts) {
+    auto outcome = std::make_shared<ScrapeOutcome>(last);
+    for (expo::Family& family : outcome->families) {
+        if (family.name == "jmx_scrape_timeout" && !family.samples.empty()) {
+            family.samples.front().value = static_cast<double>(timeouts);
+        }
+    }
+    return outcome;
+}
+
 }  // namespace
 
 std::vector<expo::Family> processFamilies() {
@@ -184,8 +196,9 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrape(std::optional<std::chrono::
     auto done = [&] { return completed_ >= target || stopping_; };
     if (deadline) {
         if (!cv_.wait_for(lock, *deadline, done)) {
-            timeouts_++;
-            return lastGood_ ? lastGood_ : failure(503, "the first scrape did not finish in scrapeTimeoutSeconds");
+            uint64_t shownTimeouts = timeouts_++;  // shown one scrape late, as the other self metrics
+            if (!lastGood_) return failure(503, "the first scrape has not finished within the scrape deadline");
+            return withTimeoutCount(*lastGood_, shownTimeouts);
         }
     } else {
         cv_.wait(lock, done);
@@ -241,7 +254,6 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
             config ? rules::Engine::create(std::make_shared<const rules::Config>(std::move(config).value()))
                    : Result<std::unique_ptr<rules::Engine>>(config.error());
         if (engine) {
-            if (w.engine || !w.configError.empty()) logLine("loaded the changed config " + configFile_);
             w.engine = std::move(engine).value();
             logPcre2Rules(*w.engine);
             scrapeTimeoutSeconds_ = w.engine->config().scrapeTimeoutSeconds.value_or(0);
