@@ -1,0 +1,42 @@
+"""The three ways to load the agent all serve /metrics (design.md "Promise")."""
+
+import subprocess
+
+import pytest
+
+from harness import (CATCH_ALL_CONFIG, FIXTURE_READY, JDKS, TEXT_CONTENT_TYPE, clean_env, free_port,
+                     scrape, write_config)
+
+# A fixture bean and a JVM metric: both halves of the output are there.
+EXPECTED_SERIES = ("\nnativejmx_test_Values_IntValue 42.0\n", "\njvm_threads_current ")
+
+
+def assert_serves_metrics(jvm):
+    jvm.wait_until_serving()
+    resp = scrape(jvm.port)
+    assert resp.status == 200, jvm.describe()
+    assert resp.header("Content-Type") == TEXT_CONTENT_TYPE
+    for series in EXPECTED_SERIES:
+        assert series in resp.text, f"{series.strip()!r} missing from /metrics" + jvm.describe()
+
+
+@pytest.mark.parametrize("jdk", JDKS, ids=str)
+@pytest.mark.parametrize("via", ["agentpath", "java_tool_options"])
+def test_agent_on_command_line_serves_metrics(launcher, tmp_path, jdk, via):
+    config = write_config(tmp_path / "config.yaml", CATCH_ALL_CONFIG)
+    port = free_port()
+    jvm = launcher.start(jdk, ["until-file", str(tmp_path / "stop")], f"{port}:{config}", via=via, port=port)
+    assert_serves_metrics(jvm)
+
+
+@pytest.mark.parametrize("jdk", [j for j in JDKS if j.has_tool("jcmd")], ids=str)
+def test_agent_attached_with_jcmd_serves_metrics(launcher, tmp_path, jdk):
+    config = write_config(tmp_path / "config.yaml", CATCH_ALL_CONFIG)
+    port = free_port()
+    jvm = launcher.start(jdk, ["until-file", str(tmp_path / "stop")], port=port)
+    jvm.wait_for_stdout(FIXTURE_READY)
+    result = subprocess.run([jdk.tool("jcmd"), str(jvm.pid), "JVMTI.agent_load", str(launcher.agent),
+                             f"{port}:{config}"], capture_output=True, text=True, env=clean_env(), timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "return code: 0" in result.stdout, result.stdout + result.stderr
+    assert_serves_metrics(jvm)
