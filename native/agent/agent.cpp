@@ -32,6 +32,18 @@ Running* g_running = nullptr;
 
 std::string describeOptions(const char* options) { return options == nullptr ? std::string() : std::string(options); }
 
+// Protection the config asks for that this build cannot give. Serving metrics without it would
+// expose them, so the agent refuses to serve them at all. httpServer is read once at start-up,
+// as by the javaagent, so a reload does not lift the refusal.
+std::string unsupportedProtection(const rules::Config& config) {
+    const char* what = nullptr;
+    if (config.httpServer.authenticationPlugin) what = "httpServer.authentication.plugin (a Java class) cannot run in nativejmx";
+    else if (config.httpServer.basicAuth) what = "httpServer.authentication is not supported by this version of nativejmx yet";
+    else if (config.httpServer.ssl) what = "httpServer.ssl is not supported by this version of nativejmx yet";
+    if (what == nullptr) return {};
+    return config.file + ": " + what + "; /metrics answers 503 rather than serve metrics unprotected";
+}
+
 // Everything that may take time runs here, off the JVM's start-up path: read the config,
 // wait startDelaySeconds (no port bound, no management touched before, spec §1.2), bind.
 void start(Running* running) {
@@ -41,7 +53,9 @@ void start(Running* running) {
     for (const std::string& warning : config ? config->warnings : std::vector<std::string>{}) logLine(warning);
     rules::HttpServerConfig http = config ? config->httpServer : rules::HttpServerConfig{};
     if (config && config->startDelaySeconds > 0) std::this_thread::sleep_for(std::chrono::seconds(config->startDelaySeconds));
-    auto* scraper = new Scraper(options.configFile, std::move(config), true);
+    std::string refusal = config ? unsupportedProtection(*config) : std::string();
+    if (!refusal.empty()) logLine(refusal);
+    auto* scraper = new Scraper(options.configFile, std::move(config), refusal);
     running->scraper = scraper;
     Result<Serving*> serving = startServing(options, http, *scraper);
     if (!serving) {

@@ -152,8 +152,8 @@ struct Scraper::Walk {
     SelfMetrics self;
 };
 
-Scraper::Scraper(std::string configFile, Result<rules::Config> initial, bool serverRunning)
-    : configFile_(std::move(configFile)), serverRunning_(serverRunning), walk_(std::make_unique<Walk>()) {
+Scraper::Scraper(std::string configFile, Result<rules::Config> initial, std::string refusal)
+    : configFile_(std::move(configFile)), refusal_(std::move(refusal)), walk_(std::make_unique<Walk>()) {
     walk_->loadedTime = modificationTime(configFile_);
     if (initial) {
         scrapeTimeoutSeconds_ = initial->scrapeTimeoutSeconds.value_or(0);
@@ -183,6 +183,7 @@ Scraper::~Scraper() {
 }
 
 std::shared_ptr<const ScrapeOutcome> Scraper::scrape(std::optional<std::chrono::milliseconds> requestDeadline) {
+    if (!refusal_.empty()) return failure(503, refusal_ + "\n");
     std::unique_lock lock(mu_);
     if (stopping_) return failure(503, "the JVM is shutting down");
     // Join the walk in flight, or ask for a new one.

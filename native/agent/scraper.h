@@ -39,7 +39,9 @@ class Scraper {
 public:
     // The config is loaded on the scrape thread before the first walk; `initial` is the
     // result of the load at start-up (an error: /metrics answers 503 until the file is fixed).
-    Scraper(std::string configFile, Result<rules::Config> initial, bool serverRunning);
+    // `refusal`, when not empty, is why metrics must not be served at all (e.g. protection the
+    // config asks for and this build cannot give): every scrape answers 503 with it.
+    Scraper(std::string configFile, Result<rules::Config> initial, std::string refusal = {});
     ~Scraper();
 
     // Joins the walk in flight, or starts one, and waits for it. Thread-safe. The deadline is
@@ -59,7 +61,7 @@ private:
     std::shared_ptr<const ScrapeOutcome> scrapeOnce(Walk& walk);
 
     const std::string configFile_;
-    const bool serverRunning_;
+    const std::string refusal_;
     std::unique_ptr<Walk> walk_;   // state owned by the scrape thread
     std::atomic<uint64_t> rejected_{0};
     std::atomic<int> scrapeTimeoutSeconds_{0};   // 0: wait for the walk however long it takes

@@ -75,3 +75,34 @@ def test_bad_config_answers_503_then_recovers(launcher, tmp_path, make_bad):
     # Still that one line at the end: recovering adds none (one line per case, design.md).
     lines = jvm.nativejmx_lines()
     assert lines == problem, f"recovery added nativejmx lines: {lines[1:]}"
+
+
+PROTECTED = {
+    "basic_auth": "httpServer:\n  authentication:\n    basic:\n      username: prometheus\n      password: secret\n",
+    "tls": "httpServer:\n  ssl:\n    keyStore:\n      filename: /tmp/keystore.p12\n      password: changeit\n"
+           "    certificate:\n      alias: server\n",
+    "plugin": "httpServer:\n  authentication:\n    plugin:\n      class: com.example.Authenticator\n",
+}
+
+
+@pytest.mark.parametrize("section", list(PROTECTED))
+def test_protection_this_build_cannot_give_is_refused_not_skipped(launcher, tmp_path, section):
+    # Serving metrics without the authentication or TLS a config asks for would expose them:
+    # /metrics answers 503 with the reason, even after a reload, and the JVM runs on.
+    config = tmp_path / "config.yaml"
+    config.write_text(CATCH_ALL_CONFIG + PROTECTED[section])
+    port = free_port()
+    stop = tmp_path / "stop"
+    jvm = launcher.start(DEBIAN_17, ["until-file", str(stop)], f"{port}:{config}", port=port)
+    jvm.wait_until_serving()
+    refused = scrape(port)
+    assert refused.status == 503, jvm.describe()
+    assert "httpServer" in refused.text and str(config) in refused.text, refused.text
+    assert "nativejmx_test_Values_IntValue" not in refused.text
+    config.write_text(CATCH_ALL_CONFIG + PROTECTED[section] + "lowercaseOutputName: false\n")
+    touch_later(config)
+    assert scrape(port).status == 503, "a reload must not lift the refusal"
+    lines = jvm.nativejmx_lines()
+    assert len(lines) == 1 and "httpServer" in lines[0], lines
+    stop.touch()
+    assert jvm.wait_exit(timeout=20) == 0, jvm.describe()
