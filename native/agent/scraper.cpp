@@ -238,9 +238,10 @@ void Scraper::run() {
         completed_ = started_;
         cv_.notify_all();
     }
-    // Detach from the JVM on this thread, which attached.
-    walk_->shim.reset();
-    walk_->thread.reset();
+    // The JVM is going away: a JNI call now (DeleteGlobalRef, DetachCurrentThread) could block
+    // this thread forever, so the shim's reference and the attachment are left to the exit.
+    (void)walk_->shim.release();
+    (void)walk_->thread.release();
 }
 
 std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {

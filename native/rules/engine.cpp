@@ -77,8 +77,8 @@ void appendLeafText(const Leaf& leaf, std::string& out) {
     }
 }
 
-// Java's Double.valueOf(String.valueOf(x)) of an extraMetrics value is not needed: extra
-// metrics are leaves like any attribute value.
+// An extraMetrics value as the attribute value Java would hold: Boolean, Integer/Long, Double
+// or String (spec §4.4).
 Leaf leafOf(const ScalarValue& v, std::deque<std::string>& arena) {
     Leaf leaf;
     if (auto b = std::get_if<bool>(&v)) {
