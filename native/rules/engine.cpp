@@ -1,6 +1,7 @@
 #include "rules/engine.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <deque>
 #include <stdexcept>
@@ -315,6 +316,7 @@ private:
             }
         }
         std::string snakeName;
+        std::array<bool, 4> built{};
         for (const Engine::CompiledRule& compiled : engine_.rules_) {
             const Rule& rule = *compiled.rule;
             if (hit != nullptr && rule.cache) continue;
@@ -323,8 +325,15 @@ private:
                 if (snakeName.empty()) snakeName = snakeCase(attrName);
                 name = snakeName;
             }
-            buildInput(input_, domain, props, attrKeys, name, rule.cache ? nullptr : &leaf);
-            if (compiled.pattern != nullptr && !compiled.pattern->match(input_, groups_)) continue;
+            // The input has at most four variants (snake-cased name or not, value or <cache>):
+            // each is built once per attribute, however many rules are tried.
+            size_t variant = (rule.attrNameSnakeCase ? 2 : 0) + (rule.cache ? 1 : 0);
+            if (!built[variant]) {
+                buildInput(inputs_[variant], domain, props, attrKeys, name, rule.cache ? nullptr : &leaf);
+                built[variant] = true;
+            }
+            input_ = &inputs_[variant];
+            if (compiled.pattern != nullptr && !compiled.pattern->match(*input_, groups_)) continue;
 
             Engine::CachedMatch match = apply(compiled, domain, props, attrKeys, name, attrName, description,
                                               hasDescription);
@@ -363,7 +372,7 @@ private:
             m.ruleValue = expo::parseJavaDouble(expand(*rule.value, pattern));
             if (!m.ruleValue) return {};
         }
-        m.objectName = objectNameOf(input_);
+        m.objectName = objectNameOf(*input_);
         m.labels = customLabels_;
         if (!rule.name) {
             std::string raw(domain);
@@ -420,7 +429,8 @@ private:
     std::vector<expo::Label> customLabels_;
     std::deque<std::string> arena_;   // names made during this scrape (tabular keys, extra metrics)
     std::deque<Node> extraNodes_;
-    std::string input_;
+    std::array<std::string, 4> inputs_;   // the pattern input's variants, reused across attributes
+    const std::string* input_ = nullptr;  // the variant the current rule matched against
     MatchGroups groups_;
 };
 
