@@ -1,5 +1,6 @@
 #include "agent/serving.h"
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <chrono>

@@ -45,6 +45,13 @@ class HangingFixture:
             assert time.monotonic() < deadline, f"the Blocker getter was not entered {n} times" + self.jvm.describe()
             time.sleep(0.05)
 
+    def get_walk_stuck(self):
+        """Makes the getter hang and starts a scrape that walks into it; returns once it is inside."""
+        calls = self.calls()
+        self.trigger.touch()
+        self.scrape_in_background()
+        self.wait_for_calls(calls + 1)
+
     def scrape_in_background(self):
         """Starts a scrape that will get stuck in the hanging getter (errors are expected)."""
         def run():
@@ -91,10 +98,7 @@ def test_stuck_walk_answers_last_complete_result(launcher, tmp_path, timeout_fro
 def test_jvm_exits_when_main_returns_during_stuck_scrape(launcher, tmp_path, jdk):
     app = HangingFixture(launcher, tmp_path, jdk, EMPTY_CONFIG)
     assert scrape(app.port).status == 200
-    calls = app.calls()
-    app.trigger.touch()
-    app.scrape_in_background()
-    app.wait_for_calls(calls + 1)  # the walk is now inside the hanging getter
+    app.get_walk_stuck()
 
     app.stop.touch()
     started = time.monotonic()
@@ -107,10 +111,7 @@ def test_jvm_exits_when_main_returns_during_stuck_scrape(launcher, tmp_path, jdk
 def test_jvm_exits_on_sigterm_during_stuck_scrape(launcher, tmp_path, jdk):
     app = HangingFixture(launcher, tmp_path, jdk, EMPTY_CONFIG)
     assert scrape(app.port).status == 200
-    calls = app.calls()
-    app.trigger.touch()
-    app.scrape_in_background()
-    app.wait_for_calls(calls + 1)
+    app.get_walk_stuck()
 
     os.kill(app.jvm.pid, signal.SIGTERM)
     code = app.jvm.wait_exit(timeout=5.0)

@@ -3,6 +3,8 @@
 // come out byte for byte. The smaller cases quote the oracle files and the spec (§8).
 #include <gtest/gtest.h>
 
+#include "exposition_test_support.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
@@ -206,18 +208,6 @@ TEST(OracleSamples, OpenMetricsByteForByte) {
 }
 
 // ---- Single features -----------------------------------------------------------------------
-
-std::string text004(const std::vector<Family>& families) {
-    std::string out;
-    nj::expo::writeText004(families, out);
-    return out;
-}
-
-std::string openMetrics(const std::vector<Family>& families) {
-    std::string out;
-    nj::expo::writeOpenMetrics(families, out);
-    return out;
-}
 
 Family single(std::string name, MetricType type, std::string help, double value, std::vector<Label> labels = {},
               ValueStyle style = ValueStyle::Double) {

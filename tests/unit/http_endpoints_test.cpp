@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "exposition_test_support.h"
+
 #include "exposition/text_writer.h"
 #include "http/endpoints.h"
 
@@ -63,18 +65,6 @@ std::string contentType(const Response& response) {
     for (const auto& h : response.headers)
         if (h.name == "Content-type") return h.value;
     return "<none>";
-}
-
-std::string text004(const std::vector<Family>& families) {
-    std::string out;
-    nj::expo::writeText004(families, out);
-    return out;
-}
-
-std::string openMetrics(const std::vector<Family>& families) {
-    std::string out;
-    nj::expo::writeOpenMetrics(families, out);
-    return out;
 }
 
 // ---- Routing ----------------------------------------------------------------------------------
