@@ -13,7 +13,9 @@ include(ExternalProject)
 find_package(Threads REQUIRED)
 find_package(Boost 1.74 REQUIRED)  # header-only Beast/Asio: Boost::headers
 
-set(NJ_DEPS_DIR ${CMAKE_BINARY_DIR}/_deps)
+# Overridable so several build trees (e.g. git worktrees) can share one set of built
+# dependencies instead of each fetching and compiling them again.
+set(NJ_DEPS_DIR ${CMAKE_BINARY_DIR}/_deps CACHE PATH "where third-party sources are fetched and built")
 set(NJ_DEPS_PREFIX ${NJ_DEPS_DIR}/install)
 # Imported targets must name include dirs that exist at generate time; the headers arrive at
 # build time, before anything that includes them compiles (target-level dependencies below).
