@@ -14,6 +14,7 @@
 #include "agent/scraper.h"
 #include "agent/serving.h"
 #include "common/log.h"
+#include "jvm/gc_pauses.h"
 #include "jvm/vm.h"
 #include "rules/config.h"
 
@@ -88,6 +89,7 @@ bool enableEvents(jvmtiEnv* jvmti, bool live) {
     jvmtiEventCallbacks callbacks{};
     callbacks.VMInit = onVmInit;
     callbacks.VMDeath = onVmDeath;
+    jvm::addGcPauseCallbacks(callbacks);  // idle until a config asks for the GC pause histogram
     if (jvmti->SetEventCallbacks(&callbacks, sizeof callbacks) != JVMTI_ERROR_NONE) return false;
     if (!live && jvmti->SetEventNotificationMode(JVMTI_ENABLE, JVMTI_EVENT_VM_INIT, nullptr) != JVMTI_ERROR_NONE) {
         return false;

@@ -10,6 +10,7 @@
 
 #include "common/log.h"
 #include "exposition/families.h"
+#include "jvm/gc_pauses.h"
 #include "jvm/shim.h"
 #include "jvm/snapshot_decoder.h"
 #include "jvm/vm.h"
@@ -150,7 +151,35 @@ struct Scraper::Walk {
     std::optional<timespec> loadedTime;      // mtime of the file when it was last loaded
     std::string lastLoggedError;
     SelfMetrics self;
+    bool gcPausesOn = false;                 // the GC pause events are enabled
+    std::string gcPauseError;                // why they cannot be (logged once)
 };
+
+namespace {
+
+bool attached(Scraper::Walk& w) {
+    if (!w.thread) {
+        w.thread = std::make_unique<jvm::AttachedThread>("nativejmx-scrape");
+        if (w.thread->env() == nullptr) w.thread.reset();
+    }
+    return w.thread != nullptr;
+}
+
+// The GC pause events follow the current config (nativejmx.gcPauseHistogram), reloads included.
+void followGcPauseSetting(Scraper::Walk& w) {
+    bool wanted = w.engine && w.engine->config().nativejmx.gcPauseHistogram;
+    if (wanted == w.gcPausesOn || !attached(w)) return;
+    Status followed = jvm::followGcPauseSetting(wanted);
+    if (followed) {
+        w.gcPausesOn = wanted;
+    } else if (followed.error().message != w.gcPauseError) {
+        w.gcPauseError = followed.error().message;
+        logLine(w.engine->config().file + ": nativejmx.gcPauseHistogram: " + w.gcPauseError +
+                "; jvm_gc_stw_pause_seconds is not served");
+    }
+}
+
+}  // namespace
 
 Scraper::Scraper(std::string configFile, Result<rules::Config> initial, std::string refusal)
     : configFile_(std::move(configFile)), refusal_(std::move(refusal)), walk_(std::make_unique<Walk>()) {
@@ -218,6 +247,8 @@ void Scraper::stopForVmDeath() {
 
 void Scraper::run() {
     pthread_setname_np(pthread_self(), "nativejmx-scrape");
+    // Pauses count from start-up, not from the first scrape; nothing happens when not asked for.
+    followGcPauseSetting(*walk_);
     for (;;) {
         {
             std::unique_lock lock(mu_);
@@ -277,13 +308,8 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
     if (!w.engine) return failure(503, "nativejmx has no valid config: " + w.configError + "\n");
     const rules::Config& config = w.engine->config();
 
-    if (!w.thread) {
-        w.thread = std::make_unique<jvm::AttachedThread>("nativejmx-scrape");
-        if (w.thread->env() == nullptr) {
-            w.thread.reset();
-            return failure(503, "cannot attach to the JVM (is it shutting down?)\n");
-        }
-    }
+    if (!attached(w)) return failure(503, "cannot attach to the JVM (is it shutting down?)\n");
+    followGcPauseSetting(w);
     JNIEnv* env = w.thread->env();
     if (!w.shim) {
         auto shim = jvm::Shim::load(env);
@@ -320,6 +346,7 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
         for (auto& f : processFamilies()) jvmFamilies.push_back(std::move(f));
         collectors.push_back(std::move(jvmFamilies));
     }
+    if (w.gcPausesOn) collectors.push_back({jvm::gcPauseHistogram().family()});
     uint64_t rejected = rejected_.load();
     std::vector<expo::Family> jmxCollector = selfFamilies(shown, config.scrapeTimeoutSeconds.has_value(), rejected);
     for (auto& f : jmx.value()) jmxCollector.push_back(std::move(f));

@@ -55,8 +55,9 @@ public:
     // 429 answers counted by the HTTP server (spec §11.4), shown at the next scrape.
     void noteRejectedRequests(uint64_t count) { rejected_ = count; }
 
+    struct Walk;   // the scrape thread's own state (scraper.cpp)
+
 private:
-    struct Walk;
     void run();
     std::shared_ptr<const ScrapeOutcome> scrapeOnce(Walk& walk);
 

@@ -44,6 +44,7 @@ std::string_view snapshotClassName(MetricType type) {
         case MetricType::Counter: return "CounterSnapshot";
         case MetricType::Summary: return "SummarySnapshot";
         case MetricType::Info: return "InfoSnapshot";
+        case MetricType::Histogram: return "HistogramSnapshot";
         case MetricType::Unknown: break;
     }
     return "UnknownSnapshot";
@@ -83,13 +84,17 @@ int compareLabelSets(const std::vector<Label>& a, const std::vector<Label>& b) {
     return compareField(a, b, &Label::value);
 }
 
-// A summary's "_count" sorts before its "_sum" of the same label set, as Java writes them.
+// Within a label set the order Java writes: a histogram's buckets by bound, then "_count", then
+// "_sum" (which the suffixes' byte order gives).
 bool sampleLess(const Sample& a, const Sample& b) {
-    int order = compareLabelSets(a.labels, b.labels);
-    return order < 0 || (order == 0 && a.suffix < b.suffix);
+    if (int order = compareLabelSets(a.labels, b.labels)) return order < 0;
+    if (a.suffix != b.suffix) return a.suffix < b.suffix;
+    return a.upperBound < b.upperBound;
 }
 
-bool sameSeries(const Sample& a, const Sample& b) { return a.suffix == b.suffix && a.labels == b.labels; }
+bool sameSeries(const Sample& a, const Sample& b) {
+    return a.suffix == b.suffix && a.labels == b.labels && a.upperBound == b.upperBound;
+}
 
 void sortByName(std::vector<Family>& families) {
     std::stable_sort(families.begin(), families.end(),

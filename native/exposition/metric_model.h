@@ -7,7 +7,7 @@
 
 namespace nj::expo {
 
-enum class MetricType { Unknown, Gauge, Counter, Summary, Info };
+enum class MetricType { Unknown, Gauge, Counter, Summary, Info, Histogram };
 
 struct Label {
     std::string name;
@@ -15,15 +15,16 @@ struct Label {
     bool operator==(const Label&) const = default;
 };
 
-// How a sample value is printed. Java prints the Summary `_count` and info values
-// as integers ("2", "1"); everything else goes through Java's Double.toString.
+// How a sample value is printed. Java prints the `_count` of summaries and histograms, bucket
+// counts and info values as integers ("2", "1"); everything else goes through Double.toString.
 enum class ValueStyle { Double, Integer };
 
 struct Sample {
-    std::string suffix;          // "" or, for summaries, "_count" / "_sum"
+    std::string suffix;          // "" or "_count" / "_sum" (summaries, histograms) or "_bucket"
     std::vector<Label> labels;   // sorted by name once the family is finished
     double value = 0;
     ValueStyle style = ValueStyle::Double;
+    double upperBound = 0;       // a "_bucket" sample's `le`, written after the labels as client_java does
 };
 
 struct Family {

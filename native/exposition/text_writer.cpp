@@ -22,6 +22,7 @@ std::string_view text004TypeName(MetricType type) {
         case MetricType::Info: return "gauge";
         case MetricType::Counter: return "counter";
         case MetricType::Summary: return "summary";
+        case MetricType::Histogram: return "histogram";
         case MetricType::Unknown: break;
     }
     return "untyped";
@@ -33,6 +34,7 @@ std::string_view openMetricsTypeName(MetricType type) {
         case MetricType::Counter: return "counter";
         case MetricType::Summary: return "summary";
         case MetricType::Info: return "info";
+        case MetricType::Histogram: return "histogram";
         case MetricType::Unknown: break;
     }
     return "unknown";
@@ -56,15 +58,23 @@ void appendLabelName(std::string& out, std::string_view name) {
     out += '"';
 }
 
-void appendLabels(std::string& out, const std::vector<Label>& labels) {
-    if (labels.empty()) return;
+// The sample's labels, then a bucket's `le` (its bound as a Java double, "+Inf" for the last).
+void appendLabels(std::string& out, const Sample& sample) {
+    bool isBucket = sample.suffix == "_bucket";
+    if (sample.labels.empty() && !isBucket) return;
     char separator = '{';
-    for (const Label& label : labels) {
+    for (const Label& label : sample.labels) {
         out += separator;
         separator = ',';
         appendLabelName(out, label.name);
         out += "=\"";
         appendEscaped(out, label.value, true);
+        out += '"';
+    }
+    if (isBucket) {
+        out += separator;
+        out += "le=\"";
+        appendPrometheusValue(out, sample.upperBound, ValueStyle::Double);
         out += '"';
     }
     out += '}';
@@ -76,7 +86,7 @@ void appendSamples(std::string& out, const Family& family) {
         out += family.name;
         out += nameSuffix;
         out += sample.suffix;
-        appendLabels(out, sample.labels);
+        appendLabels(out, sample);
         out += ' ';
         if (family.type == MetricType::Info) {
             out += '1';  // an info has no value of its own

@@ -22,6 +22,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.management.Attribute;
 import javax.management.AttributeList;
 import javax.management.MBeanAttributeInfo;
@@ -73,6 +75,12 @@ public final class Walker {
     private static HashMap<ObjectName, HashSet<String>> autoExcluded = new HashMap<ObjectName, HashSet<String>>();
 
     private static AllocationCounter allocationCounter;  // registered at the first walk with JVM metrics
+
+    /** A category line of `VM.native_memory summary scale=B`, read as client_java reads it. */
+    private static final Pattern NATIVE_MEMORY_LINE =
+            Pattern.compile("\\s*([A-Z][A-Za-z\\s]*[A-Za-z]+).*reserved=(\\d+), committed=(\\d+)");
+    private static boolean nativeMemoryTracked = true;  // until the VM flag or the command says it is off
+    private static boolean nativeMemoryChecked;
 
     private byte[] buf = new byte[1 << 16];
     private int pos;
@@ -504,6 +512,7 @@ public final class Walker {
 
         writeMemory(ManagementFactory.getMemoryMXBean(), ManagementFactory.getMemoryPoolMXBeans());
         writeAllocated();
+        writeNativeMemory();
 
         RuntimeMXBean runtime = ManagementFactory.getRuntimeMXBean();
         family("jvm_runtime", INFO, "JVM runtime info", "", 1);
@@ -595,6 +604,48 @@ public final class Walker {
                 "Total bytes allocated in a given JVM memory pool. Only updated after GC, not continuously.", "",
                 allocated.size());
         for (java.util.Map.Entry<String, Long> entry : allocated.entrySet()) sample("pool", entry.getKey(), entry.getValue());
+    }
+
+    /** jvm_native_memory_*_bytes, only when Native Memory Tracking is on (spec 10). */
+    private void writeNativeMemory() {
+        String summary = nativeMemorySummary();
+        if (summary == null) return;
+        List<String> pools = new java.util.ArrayList<String>();
+        List<Long> reserved = new java.util.ArrayList<Long>();
+        List<Long> committed = new java.util.ArrayList<Long>();
+        for (Matcher m = NATIVE_MEMORY_LINE.matcher(summary); m.find();) {
+            pools.add(m.group(1));
+            reserved.add(Long.parseLong(m.group(2)));
+            committed.add(Long.parseLong(m.group(3)));
+        }
+        family("jvm_native_memory_reserved_bytes", GAUGE, "Reserved bytes of a given JVM. Reserved memory represents "
+                + "the total amount of memory the JVM can potentially use.", "bytes", pools.size());
+        for (int i = 0; i < pools.size(); i++) sample("pool", pools.get(i), reserved.get(i));
+        family("jvm_native_memory_committed_bytes", GAUGE, "Committed bytes of a given JVM. Committed memory represents "
+                + "the amount of memory the JVM is using right now.", "bytes", pools.size());
+        for (int i = 0; i < pools.size(); i++) sample("pool", pools.get(i), committed.get(i));
+    }
+
+    /** The summary in bytes, or null when tracking is off (checked once, through the VM flag: no command run). */
+    private static String nativeMemorySummary() {
+        try {
+            if (!nativeMemoryChecked) {
+                nativeMemoryChecked = true;
+                com.sun.management.HotSpotDiagnosticMXBean hotspot =
+                        ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+                nativeMemoryTracked = hotspot != null && !"off".equals(hotspot.getVMOption("NativeMemoryTracking").getValue());
+            }
+            if (!nativeMemoryTracked) return null;
+            Object summary = ManagementFactory.getPlatformMBeanServer().invoke(
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
+                    new Object[] {new String[] {"summary", "scale=B"}}, new String[] {String[].class.getName()});
+            String text = String.valueOf(summary);
+            if (!text.isEmpty() && !text.trim().contains("Native memory tracking is not enabled")) return text;
+        } catch (Exception e) {
+            // as client_java: any failure switches the families off for good
+        }
+        nativeMemoryTracked = false;
+        return null;
     }
 
     private static long part(MemoryUsage usage, int k) {
