@@ -237,6 +237,25 @@ class Jvm:
             time.sleep(0.05)
         self.wait_for_stdout(FIXTURE_READY, timeout=max(1.0, deadline - time.monotonic()))
 
+    def ask(self, line: str, timeout: float = 60.0) -> str:
+        """Sends one command to a fixture in `commands` mode; returns its answer without "fixture: "."""
+        assert self.proc.stdin is not None, "start the fixture with commands=True"
+        seen = len(self.stdout())
+        self.proc.stdin.write((line + "\n").encode())
+        self.proc.stdin.flush()
+        deadline = time.monotonic() + timeout
+        while True:
+            new = self.stdout()[seen:]
+            if "\n" in new:
+                answer = new.split("\n", 1)[0]
+                assert answer.startswith("fixture: "), answer + self.describe()
+                return answer[len("fixture: "):]
+            if not self.alive():
+                raise AssertionError(f"JVM exited before answering {line!r}" + self.describe())
+            if time.monotonic() > deadline:
+                raise AssertionError(f"JVM did not answer {line!r} within {timeout} s" + self.describe())
+            time.sleep(0.02)
+
     def wait_exit(self, timeout: float) -> int | None:
         """The exit code, or None if the JVM is still running after `timeout` seconds."""
         try:
@@ -280,9 +299,10 @@ class JvmLauncher:
     def start(self, jdk: Jdk, app_args: list[str], agent_argument: str | None = None, *,
               via: str = "agentpath", port: int | None = None,
               jvm_options: tuple[str, ...] = FAST_JVM_OPTIONS, extra_options: tuple[str, ...] = (),
-              main_class: str = FIXTURE_MAIN, name: str = "jvm") -> Jvm:
+              main_class: str = FIXTURE_MAIN, name: str = "jvm", commands: bool = False) -> Jvm:
         """Starts `main_class` on `jdk`; with `agent_argument`, loads the agent via
-        -agentpath (via="agentpath") or the JAVA_TOOL_OPTIONS variable (via="java_tool_options")."""
+        -agentpath (via="agentpath") or the JAVA_TOOL_OPTIONS variable (via="java_tool_options").
+        `commands`: stdin is a pipe, for the fixture's `commands` mode (Jvm.ask)."""
         env = clean_env()
         command = [jdk.tool("java"), *jvm_options, *extra_options]
         env_note = ""
@@ -300,7 +320,7 @@ class JvmLauncher:
         out_path = self.workdir / f"{name}-{index}.out"
         err_path = self.workdir / f"{name}-{index}.err"
         with open(out_path, "wb") as out, open(err_path, "wb") as err:
-            proc = subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+            proc = subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.PIPE if commands else subprocess.DEVNULL,
                                     cwd=self.workdir, env=env, start_new_session=True)
         jvm = Jvm(command, env_note, proc, self.workdir, out_path, err_path, port)
         self.jvms.append(jvm)

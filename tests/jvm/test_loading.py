@@ -31,7 +31,8 @@ def test_agent_on_command_line_serves_metrics(launcher, tmp_path, jdk, via):
 
 @pytest.mark.parametrize("jdk", [j for j in JDKS if j.has_tool("jcmd")], ids=str)
 def test_agent_attached_with_jcmd_serves_metrics(launcher, tmp_path, jdk):
-    config = write_config(tmp_path / "config.yaml", CATCH_ALL_CONFIG)
+    # The GC pause histogram's JVMTI capability can be added in the live phase too.
+    config = write_config(tmp_path / "config.yaml", CATCH_ALL_CONFIG + "nativejmx:\n  gcPauseHistogram: true\n")
     port = free_port()
     jvm = launcher.start(jdk, ["until-file", str(tmp_path / "stop")], port=port)
     jvm.wait_for_stdout(FIXTURE_READY)
@@ -40,3 +41,5 @@ def test_agent_attached_with_jcmd_serves_metrics(launcher, tmp_path, jdk):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "return code: 0" in result.stdout, result.stdout + result.stderr
     assert_serves_metrics(jvm)
+    assert '\njvm_gc_stw_pause_seconds_bucket{le="+Inf"} ' in scrape(jvm.port).text
+    assert jvm.nativejmx_lines() == []

@@ -1,7 +1,6 @@
 // Histograms as client_java 1.8 writes them (PrometheusTextFormatWriter/OpenMetricsTextFormatWriter
 // writeHistogram): cumulative `_bucket` lines with `le` after the other labels, the bound as
 // Double.toString ("+Inf" last), counts as longs, then `_count` and `_sum`; no `_created`.
-// And the GC pause histogram that feeds the only histogram we serve.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,7 +9,6 @@
 
 #include "exposition/families.h"
 #include "exposition_test_support.h"
-#include "jvm/gc_pauses.h"
 
 namespace {
 
@@ -99,57 +97,6 @@ TEST(HistogramWriters, ConflictWithAnotherTypeNamesHistogramSnapshot) {
     auto merged = nj::expo::mergeCollectors({{histogram}, {gauge}});
     ASSERT_FALSE(merged);
     EXPECT_EQ(merged.error().message, "pause_seconds: conflicting metric types: HistogramSnapshot and GaugeSnapshot");
-}
-
-// ---- the GC pause histogram --------------------------------------------------------------
-
-TEST(GcPauseHistogram, EmptyHistogramHasEveryBucketAtZero) {
-    nj::jvm::GcPauseHistogram histogram;
-    EXPECT_EQ(text004({histogram.family()}),
-              "# HELP jvm_gc_stw_pause_seconds Stop-the-world garbage collection pauses, timed by JVMTI "
-              "GarbageCollectionStart/Finish events.\n"
-              "# TYPE jvm_gc_stw_pause_seconds histogram\n"
-              "jvm_gc_stw_pause_seconds_bucket{le=\"1.0E-4\"} 0\n"
-              "jvm_gc_stw_pause_seconds_bucket{le=\"2.5E-4\"} 0\n"
-              "jvm_gc_stw_pause_seconds_bucket{le=\"5.0E-4\"} 0\n"
-              "jvm_gc_stw_pause_seconds_bucket{le=\"0.001\"} 0\n"
-              "jvm_gc_stw_pause_seconds_bucket{le=\"0.0025\"} 0\n"
-              "jvm_gc_stw_pause_seconds_bucket{le=\"0.005\"} 0\n"
-              "jvm_gc_stw_pause_seconds_bucket{le=\"0.01\"} 0\n"
-              "jvm_gc_stw_pause_seconds_bucket{le=\"0.025\"} 0\n"
-              "jvm_gc_stw_pause_seconds_bucket{le=\"0.05\"} 0\n"
-              "jvm_gc_stw_pause_seconds_bucket{le=\"0.1\"} 0\n"
-              "jvm_gc_stw_pause_seconds_bucket{le=\"0.25\"} 0\n"
-              "jvm_gc_stw_pause_seconds_bucket{le=\"0.5\"} 0\n"
-              "jvm_gc_stw_pause_seconds_bucket{le=\"1.0\"} 0\n"
-              "jvm_gc_stw_pause_seconds_bucket{le=\"2.5\"} 0\n"
-              "jvm_gc_stw_pause_seconds_bucket{le=\"5.0\"} 0\n"
-              "jvm_gc_stw_pause_seconds_bucket{le=\"10.0\"} 0\n"
-              "jvm_gc_stw_pause_seconds_bucket{le=\"+Inf\"} 0\n"
-              "jvm_gc_stw_pause_seconds_count 0\n"
-              "jvm_gc_stw_pause_seconds_sum 0.0\n");
-}
-
-// le means "less than or equal": a pause of exactly a bound lands in that bound's bucket.
-TEST(GcPauseHistogram, PausesLandInTheirBucketsCumulatively) {
-    nj::jvm::GcPauseHistogram histogram;
-    histogram.record(100'000);         // exactly 0.1 ms
-    histogram.record(100'001);         // just above: 0.25 ms bucket
-    histogram.record(3'000'000);       // 3 ms: 5 ms bucket
-    histogram.record(12'000'000'000);  // 12 s: only +Inf
-    Family family = histogram.family();
-    std::vector<std::pair<double, double>> buckets;
-    for (const Sample& s : family.samples) {
-        if (s.suffix == "_bucket") buckets.emplace_back(s.upperBound, s.value);
-    }
-    std::vector<std::pair<double, double>> expected = {
-        {1.0E-4, 1}, {2.5E-4, 2}, {5.0E-4, 2}, {0.001, 2}, {0.0025, 2}, {0.005, 3}, {0.01, 3}, {0.025, 3},
-        {0.05, 3}, {0.1, 3}, {0.25, 3}, {0.5, 3}, {1.0, 3}, {2.5, 3}, {5.0, 3}, {10.0, 3}, {kInf, 4}};
-    EXPECT_EQ(buckets, expected);
-    ASSERT_EQ(family.samples[family.samples.size() - 2].suffix, "_count");
-    EXPECT_EQ(family.samples[family.samples.size() - 2].value, 4);
-    ASSERT_EQ(family.samples.back().suffix, "_sum");
-    EXPECT_DOUBLE_EQ(family.samples.back().value, 12.003200001);
 }
 
 }  // namespace
