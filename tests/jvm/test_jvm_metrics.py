@@ -8,6 +8,7 @@ import json
 import os
 import re
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -194,18 +195,51 @@ def delta(after: dict, before: dict) -> dict:
     return {k: after[k] - before[k] for k in after}
 
 
-def check_pauses_counted(jvm, port, collector, families):
-    """Forces young and full collections and compares the pauses counted with the collectors' counts."""
+def young_collections(jvm, n) -> int:
+    """Lets the fixture allocate until n collections ran; returns the bytes it allocated."""
+    answer = jvm.ask(f"young {n}").split()
+    assert answer[:2] == ["young", "done"], answer
+    return int(answer[2])
+
+
+def check_allocation_counted(port, collector, families_before, allocated, patience=30.0):
+    """Whatever the fixture allocated between the collections shows in its pool's allocated bytes
+    (GC notifications arrive after the collection, so the last one may take a moment)."""
+    name = "jvm_memory_pool_allocated_bytes_total"
+    pool = EDEN[collector]
+    before = values(families_before, name, "pool").get(pool, 0) if name in families_before else 0
+    deadline = time.monotonic() + patience
+    while True:
+        families = parse_exposition(scrape(port).text)
+        assert families[name].type_line == f"# TYPE {name} counter"
+        assert all(s.labels[0][0] == "pool" and len(s.labels) == 1 for s in families[name].samples)
+        grown = values(families, name, "pool").get(pool, 0) - before
+        # the array whose allocation started the last collection lands after it
+        if grown >= allocated - 2 * CHUNK or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert grown >= allocated - 2 * CHUNK, f"{pool}: {grown} bytes counted, the fixture allocated {allocated}"
+    return families
+
+
+def logged_pauses(gc_log: Path) -> int:
+    """Pauses in a -Xlog:gc file ("GC(3) Pause Remark 1M->1M(14M) 0.857ms")."""
+    return sum(" Pause " in line for line in gc_log.read_text().splitlines())
+
+
+def check_pauses_counted(jvm, port, collector, families, gc_log):
+    """Forces young and full (on G1: concurrent) collections and compares the pauses counted with
+    the collectors' counts and, on G1, with the pauses in the GC log."""
     count0, sum0, _ = pause_histogram(families)
-    gcs0 = collection_counts(families)
-    assert jvm.ask("young 4") == "young done"
-    families = parse_exposition(scrape(port).text)
+    gcs0, logged0 = collection_counts(families), logged_pauses(gc_log)
+    allocated = young_collections(jvm, 4)
+    families = check_allocation_counted(port, collector, families, allocated)
     count1, _, _ = pause_histogram(families)
-    gcs1 = collection_counts(families)
+    gcs1, logged1 = collection_counts(families), logged_pauses(gc_log)
     assert jvm.ask("gc 2") == "gc done"
     families = parse_exposition(scrape(port).text)
     count2, sum2, buckets = pause_histogram(families)
-    gcs2 = collection_counts(families)
+    gcs2, logged2 = collection_counts(families), logged_pauses(gc_log)
     young, full = count1 - count0, count2 - count1
     assert sum2 > sum0 and buckets[0][0] == "1.0E-4" and buckets[-2][0] == "10.0"
     if collector == "-XX:+UseSerialGC":
@@ -217,14 +251,19 @@ def check_pauses_counted(jvm, port, collector, families):
         # System.gc() scavenges first (ScavengeBeforeFullGC) inside the same pause: 2 collections, 1 pause
         assert delta(gcs2, gcs1) == {"PS Scavenge": 2, "PS MarkSweep": 2} and full == 2
     elif collector == "-XX:+UseG1GC":
-        # each young and full pause posts the events; a remark or cleanup pause may add to them
-        assert young >= sum(delta(gcs1, gcs0).values()) >= 4
-        assert full >= delta(gcs2, gcs1)["G1 Old Generation"] == 2
+        assert young == sum(delta(gcs1, gcs0).values()) == logged1 - logged0 >= 4
+        # System.gc() runs a concurrent cycle here (G1_OPTIONS): its start (a young pause), remark
+        # and cleanup pauses are all counted, as the GC log shows them; the MXBeans see one young GC
+        assert delta(gcs2, gcs1) == {"G1 Young Generation": 2, "G1 Old Generation": 0}
+        assert full == logged2 - logged1 == 6
     else:
         # ZGC posts the events for its pauses ("ZGC Pauses"); a cycle may start during a scrape
         pauses = delta(gcs2, gcs0)["ZGC Pauses"]
         assert pauses >= 3 and abs((count2 - count0) - pauses) <= 3, (count2 - count0, pauses)
 
+
+# System.gc() as a concurrent cycle, so that G1's remark and cleanup pauses happen.
+G1_OPTIONS = ("-XX:+ExplicitGCInvokesConcurrent",)
 
 # The collectors' MXBean names, from the JDK (java.lang:type=GarbageCollector beans).
 COLLECTORS = {
@@ -233,6 +272,11 @@ COLLECTORS = {
     "-XX:+UseG1GC": {"G1 Young Generation", "G1 Old Generation"},
     "-XX:+UseZGC": {"ZGC Cycles", "ZGC Pauses"},
 }
+
+# Where new objects go, by collector (the fixture's 64 kB arrays are not humongous for G1).
+EDEN = {"-XX:+UseSerialGC": "Eden Space", "-XX:+UseParallelGC": "PS Eden Space",
+        "-XX:+UseG1GC": "G1 Eden Space", "-XX:+UseZGC": "ZHeap"}
+CHUNK = 64 * 1024 + 16  # one array of the fixture's allocation loop, with its header
 
 # Every family of §10 (text names) with its type and label names.
 JVM_FAMILIES = {
@@ -262,8 +306,10 @@ JVM_FAMILIES = {
 def test_jvm_families_under_each_collector(launcher, tmp_path, collector):
     config = write_config(tmp_path / "config.yaml", HISTOGRAM_CONFIG)
     port = free_port()
-    jvm = launcher.start(DEBIAN_17, ["commands"], f"{port}:{config}", port=port,
-                         extra_options=(collector, NMT), commands=True)
+    gc_log = tmp_path / "gc.log"
+    jvm = launcher.start(DEBIAN_17, ["commands"], f"{port}:{config}", port=port, commands=True,
+                         extra_options=(collector, NMT, f"-Xlog:gc:file={gc_log}",
+                                        *(G1_OPTIONS if collector == "-XX:+UseG1GC" else ())))
     jvm.wait_until_serving()
     assert scrape(port).status == 200, jvm.describe()  # creates the MBean server, loads the shim
     families, before, after, proc_before, proc_after = read_around_scrape(jvm, port)
@@ -276,7 +322,7 @@ def test_jvm_families_under_each_collector(launcher, tmp_path, collector):
     assert {dict(s.labels)["gc"] for s in families["jvm_gc_collection_seconds"].samples} == COLLECTORS[collector]
     check_values_against_the_jvm(families, before, after, proc_before, proc_after)
     check_native_memory(families, collector)
-    check_pauses_counted(jvm, port, collector, families)
+    check_pauses_counted(jvm, port, collector, families, gc_log)
     assert jvm.nativejmx_lines() == []
 
 
