@@ -11,6 +11,7 @@ import java.lang.management.MemoryUsage;
 import java.lang.management.RuntimeMXBean;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
 import java.util.HashMap;
@@ -610,9 +611,9 @@ public final class Walker {
     private void writeNativeMemory() {
         String summary = nativeMemorySummary();
         if (summary == null) return;
-        List<String> pools = new java.util.ArrayList<String>();
-        List<Long> reserved = new java.util.ArrayList<Long>();
-        List<Long> committed = new java.util.ArrayList<Long>();
+        List<String> pools = new ArrayList<String>();
+        List<Long> reserved = new ArrayList<Long>();
+        List<Long> committed = new ArrayList<Long>();
         for (Matcher m = NATIVE_MEMORY_LINE.matcher(summary); m.find();) {
             pools.add(m.group(1));
             reserved.add(Long.parseLong(m.group(2)));
