@@ -11,6 +11,9 @@
 namespace nj::jvm {
 namespace {
 
+// A lock inside a pause could wait on a thread the pause has stopped.
+static_assert(std::atomic<uint64_t>::is_always_lock_free);
+
 // When the pause in progress started; 0: none seen (e.g. the events were enabled mid-pause).
 constinit std::atomic<uint64_t> g_pauseStartNanos{0};
 // constinit: ready before any event, with no initialisation guard to pass inside a pause.
