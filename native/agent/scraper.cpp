@@ -4,7 +4,10 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -13,6 +16,7 @@
 #include "jvm/shim.h"
 #include "jvm/snapshot_decoder.h"
 #include "jvm/vm.h"
+#include "rules/bean_dump.h"
 #include "rules/engine.h"
 
 #ifndef NJ_VERSION
@@ -55,7 +59,7 @@ void logPcre2Rules(const rules::Engine& engine) {
     logLine(line);
 }
 
-std::shared_ptr<const ScrapeOutcome> failure(int status, std::string message) {
+std::shared_ptr<ScrapeOutcome> failure(int status, std::string message) {
     auto outcome = std::make_shared<ScrapeOutcome>();
     outcome->status = status;
     outcome->message = std::move(message);
@@ -82,6 +86,26 @@ std::shared_ptr<const ScrapeOutcome> withTimeoutCount(const ScrapeOutcome& last,
         }
     }
     return outcome;
+}
+
+// Replaces the file at once (write beside it, then rename), so a reader never sees half a dump.
+Status writeFileAtomically(const std::string& path, const std::string& content) {
+    std::string temporary = path + ".tmp";
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        if (out) out << content;
+        if (!out || !out.flush()) {
+            std::string reason = std::strerror(errno);
+            std::remove(temporary.c_str());
+            return makeError("cannot write " + temporary + ": " + reason);
+        }
+    }
+    if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+        std::string reason = std::strerror(errno);
+        std::remove(temporary.c_str());
+        return makeError("cannot rename " + temporary + " to " + path + ": " + reason);
+    }
+    return Ok{};
 }
 
 }  // namespace
@@ -149,6 +173,7 @@ struct Scraper::Walk {
     std::string configError;                 // why there is no valid config
     std::optional<timespec> loadedTime;      // mtime of the file when it was last loaded
     std::string lastLoggedError;
+    std::string lastDumpError;               // logged once, not at every scrape
     SelfMetrics self;
 };
 
@@ -304,14 +329,32 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
     }
     Result<jvm::DecodedWalk> decoded = jvm::decodeWalk(std::move(bytes).value());
     if (!decoded) return failure(500, "An Exception occurred while scraping metrics: " + decoded.error().message);
-    rules::Engine::Output output = w.engine->collect(decoded->snapshot);
+    const rules::BeanDumpOptions& dumpOptions = config.nativejmx.beanDump;
+    rules::MatchRecorder recorder;
+    bool dumping = dumpOptions.endpoint || dumpOptions.file;
+    rules::Engine::Output output = w.engine->collect(decoded->snapshot, dumping ? &recorder : nullptr);
     auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     w.self.durationSeconds = static_cast<double>(elapsed.count()) / 1000.0;
     w.self.error = output.abortReason.has_value();
     w.self.cachedBeans = output.cachedBeans;
 
+    std::shared_ptr<const std::string> beanDump;
+    if (dumping) beanDump = std::make_shared<const std::string>(rules::writeBeanDump(decoded->snapshot, recorder.matches));
+    if (dumpOptions.file) {
+        Status written = writeFileAtomically(*dumpOptions.file, *beanDump);
+        std::string error = written ? "" : configFile_ + ": nativejmx.beanDump.file: " + written.error().message;
+        if (!error.empty() && error != w.lastDumpError) logLine(error);
+        w.lastDumpError = error;
+    }
+
+    // The rules' families can still fail (a duplicate series): the dump helps most then.
+    auto failedWithDump = [&](const std::string& reason) {
+        auto outcome = failure(500, "An Exception occurred while scraping metrics: " + reason);
+        outcome->beanDump = beanDump;
+        return outcome;
+    };
     Result<std::vector<expo::Family>> jmx = expo::assembleJmxFamilies(std::move(output.samples));
-    if (!jmx) return failure(500, "An Exception occurred while scraping metrics: " + jmx.error().message);
+    if (!jmx) return failedWithDump(jmx.error().message);
 
     std::vector<std::vector<expo::Family>> collectors;
     collectors.push_back(buildInfoFamilies());
@@ -326,9 +369,10 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
     collectors.push_back(std::move(jmxCollector));
 
     Result<std::vector<expo::Family>> merged = expo::mergeCollectors(std::move(collectors));
-    if (!merged) return failure(500, "An Exception occurred while scraping metrics: " + merged.error().message);
+    if (!merged) return failedWithDump(merged.error().message);
     auto outcome = std::make_shared<ScrapeOutcome>();
     outcome->families = std::move(merged).value();
+    outcome->beanDump = std::move(beanDump);
     return outcome;
 }
 

@@ -23,6 +23,8 @@ struct ScrapeOutcome {
     int status = 200;                     // 200, 500 (like the javaagent), 503 (no valid config / JVM gone)
     std::vector<expo::Family> families;   // status 200
     std::string message;                  // otherwise
+    // The bean dump of this scrape's walk (nativejmx.beanDump), also when the rules failed it.
+    std::shared_ptr<const std::string> beanDump;
 };
 
 // The exporter's own metrics (spec §9), shown one scrape late as upstream shows them.

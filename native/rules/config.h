@@ -91,9 +91,16 @@ struct HttpServerConfig {
     std::optional<TlsConfig> ssl;
 };
 
+// nativejmx.beanDump: the snapshot the rules consume, as JSON (docs/bean-dump.md).
+struct BeanDumpOptions {
+    bool endpoint = false;              // serve /beans (only behind httpServer.authentication)
+    std::optional<std::string> file;    // written after every scrape
+};
+
 // Our own extensions: `nativejmx:` at the top level, ignored by the javaagent.
 struct NativeOptions {
     bool gcPauseHistogram = false;
+    BeanDumpOptions beanDump;
 };
 
 struct Config {
