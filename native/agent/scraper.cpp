@@ -181,7 +181,7 @@ Scraper::Scraper(std::string configFile, Result<rules::Config> initial, std::str
     : configFile_(std::move(configFile)), refusal_(std::move(refusal)), walk_(std::make_unique<Walk>()) {
     walk_->loadedTime = modificationTime(configFile_);
     if (initial) {
-        scrapeTimeoutSeconds_ = initial->scrapeTimeoutSeconds.value_or(0);
+        noteLoaded(initial.value());
         auto engine = rules::Engine::create(std::make_shared<const rules::Config>(std::move(initial).value()));
         if (engine) {
             walk_->engine = std::move(engine).value();
@@ -196,6 +196,13 @@ Scraper::Scraper(std::string configFile, Result<rules::Config> initial, std::str
         walk_->lastLoggedError = walk_->configError;
     }
     thread_ = std::thread([this] { run(); });
+}
+
+// What the requests' side and the idle scrape thread need of the config in use.
+void Scraper::noteLoaded(const rules::Config& config) {
+    scrapeTimeoutSeconds_ = config.scrapeTimeoutSeconds.value_or(0);
+    const rules::BeanDumpOptions& dump = config.nativejmx.beanDump;
+    dumpRefreshSeconds_ = dump.file ? dump.refreshSeconds : 0;
 }
 
 Scraper::~Scraper() {
@@ -246,7 +253,14 @@ void Scraper::run() {
     for (;;) {
         {
             std::unique_lock lock(mu_);
-            cv_.wait(lock, [&] { return requested_ || stopping_; });
+            auto asked = [&] { return requested_ || stopping_; };
+            if (int refresh = dumpRefreshSeconds_.load(); refresh > 0) {
+                // Keeps the bean dump file fresh when nothing scrapes (e.g. a pod without a reachable
+                // port): a wait that times out walks as a request would.
+                cv_.wait_for(lock, std::chrono::seconds(refresh), asked);
+            } else {
+                cv_.wait(lock, asked);
+            }
             if (stopping_) break;
             requested_ = false;
             started_++;
@@ -283,7 +297,7 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
         if (engine) {
             w.engine = std::move(engine).value();
             logPcre2Rules(*w.engine);
-            scrapeTimeoutSeconds_ = w.engine->config().scrapeTimeoutSeconds.value_or(0);
+            noteLoaded(w.engine->config());
             w.shimConfigured = false;
             w.configError.clear();
             w.lastLoggedError.clear();

@@ -66,7 +66,9 @@ private:
     const std::string refusal_;
     std::unique_ptr<Walk> walk_;   // state owned by the scrape thread
     std::atomic<uint64_t> rejected_{0};
+    void noteLoaded(const rules::Config& config);
     std::atomic<int> scrapeTimeoutSeconds_{0};   // 0: wait for the walk however long it takes
+    std::atomic<int> dumpRefreshSeconds_{0};     // nativejmx.beanDump.file: walk after this long idle; 0: never
     std::atomic<uint64_t> timeouts_{0};
 
     std::mutex mu_;

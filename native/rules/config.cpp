@@ -270,11 +270,16 @@ Status checkOwnKeys(const Reader& reader, const Field& map, std::initializer_lis
 
 Status readBeanDumpOptions(const Reader& reader, const Field& map, BeanDumpOptions& out) {
     if (map.isNull()) return Ok{};
-    NJ_TRY(checkOwnKeys(reader, map, {"endpoint", "file"}));
+    NJ_TRY(checkOwnKeys(reader, map, {"endpoint", "file", "refreshSeconds"}));
     NJ_TRY(readFlag(reader, map.child("endpoint"), out.endpoint));
     Field file = map.child("file");
     NJ_ASSIGN(out.file, reader.castString(file, Nulls::Allow));
     if (out.file && out.file->empty()) return reader.error(file, "must name a file");
+    Field refresh = map.child("refreshSeconds");
+    std::optional<int> seconds;
+    NJ_ASSIGN(seconds, reader.castInteger(refresh, Nulls::Allow));
+    if (seconds && *seconds < 1) return reader.error(refresh, "must be at least 1");
+    out.refreshSeconds = seconds.value_or(out.refreshSeconds);
     return Ok{};
 }
 

@@ -77,7 +77,7 @@ std::string series(const expo::RawSample& s) {
     const char* type = s.type == expo::MetricType::Counter ? "counter"
                        : s.type == expo::MetricType::Gauge ? "gauge"
                                                            : "untyped";
-    return out + " " + expo::formatJavaDouble(s.value) + "   (" + type + ", help " + quoted(s.help) + ")";
+    return out + " " + expo::formatJavaDouble(s.value) + " (" + type + "; HELP " + quoted(s.help) + ")";
 }
 
 // The groups of a match, found again with the rule's pattern compiled by the same library.
@@ -88,9 +88,9 @@ std::string groupsOf(const rules::Rule& rule, std::string_view input) {
     if (!pattern || !pattern.value()->match(input, groups)) return "";
     std::string out;
     for (size_t g = 1; g < groups.groups.size(); g++) {
-        out += "  $" + std::to_string(g) + "=" + (groups.groups[g] ? quoted(*groups.groups[g]) : "(did not take part)");
+        out += " $" + std::to_string(g) + "=" + (groups.groups[g] ? quoted(*groups.groups[g]) : "(did not take part)");
     }
-    return out.empty() ? "" : "   groups:" + out;
+    return out.empty() ? "" : "    groups:" + out + "\n";
 }
 
 void describe(const rules::Config& config, const Decision& d, std::string& out) {
@@ -101,21 +101,19 @@ void describe(const rules::Config& config, const Decision& d, std::string& out) 
     }
     for (const Attempt& a : d.attempts) {
         const rules::Rule& rule = config.rules[a.rule];
-        out += "  " + ruleName(config, a.rule) + " " + (rule.pattern ? "pattern " + quoted(*rule.pattern) : "without a pattern") + "\n";
-        if (a.input != d.plainInput) out += "    input " + a.input + "\n";
-        if (!a.matched) {
-            out += "    no match\n";
-            continue;
-        }
-        out += "    matched" + groupsOf(rule, a.input) + "\n";
-        if (d.sample) out += "    -> " + series(*d.sample) + "\n";
-        else out += "    -> no series: the first matching rule decides, and this one drops the value (its name expands to "
-                    "nothing, its value is not a number, or the attribute is a String without a value: template)\n";
+        out += "  " + ruleName(config, a.rule) + (a.matched ? ": matched" : ": no match");
+        out += rule.pattern ? ": " + *rule.pattern + "\n" : " (no pattern)\n";
+        if (a.input != d.plainInput) out += "    input: " + a.input + "\n";
+        if (!a.matched) continue;
+        out += groupsOf(rule, a.input);
+        if (d.sample) out += "    series: " + series(*d.sample) + "\n";
+        else out += "    series: none: the first matching rule decides, and this one drops the value (its name expands "
+                    "to nothing, its value is not a number, or the attribute is a String without a value: template)\n";
     }
     size_t firstUntried = d.attempts.empty() ? 0 : d.attempts.back().rule + 1;
     if (d.rule && !d.cached && firstUntried < config.rules.size()) {
         out += "  " + ruleName(config, firstUntried) + (firstUntried + 1 < config.rules.size() ? " and later" : "") +
-               ": not tried, the first match wins (" + ruleName(config, *d.rule) + ")\n";
+               ": not tried, the first match wins\n";
     }
     if (!d.rule) out += "  no rule matched: the value is not exported\n";
 }

@@ -183,21 +183,43 @@ TEST(NativejmxCheck, ExplainShowsEveryRuleUpToTheDecidingOne) {
         explain(*check.engine, dump, "kafka.server<type=BrokerTopicMetrics, name=MessagesInPerSec, topic=orders><>Count");
     ASSERT_TRUE(text.ok()) << text.error().message;
     EXPECT_EQ(text->rfind("kafka.server<type=BrokerTopicMetrics, name=MessagesInPerSec, topic=orders><>Count: 1234\n"
-                          "  rules[0] (line 5) pattern ",
+                          "  rules[0] (line 5): no match: kafka.server<type=(.+), name=(.+), clientId=(.+), topic=(.+), "
+                          "partition=(.*)><>Value\n",
                           0),
               0u)
         << *text;
-    EXPECT_NE(text->find("  rules[8] (line 57) pattern \"kafka.(\\\\w+)<type=(?!RequestMetrics)(.+), "
-                         "name=(.+)PerSec\\\\w*, (.+)=(.+), (.+)=(.+)><>Count\"\n    no match\n"),
+    EXPECT_NE(text->find("  rules[8] (line 57): no match: kafka.(\\w+)<type=(?!RequestMetrics)(.+), "
+                         "name=(.+)PerSec\\w*, (.+)=(.+), (.+)=(.+)><>Count\n"
+                         "  rules[9] (line 63): matched: kafka.(\\w+)<type=(?!RequestMetrics)(.+), "
+                         "name=(.+)PerSec\\w*, (.+)=(.+)><>Count\n"
+                         "    groups: $1=\"server\" $2=\"BrokerTopicMetrics\" $3=\"MessagesIn\" $4=\"topic\" "
+                         "$5=\"orders\"\n"
+                         "    series: kafka_server_brokertopicmetrics_messagesin_total{topic=\"orders\"} 1234.0 (counter; "
+                         "HELP \"Attribute exposed for management kafka.server:name=MessagesInPerSec,"
+                         "type=BrokerTopicMetrics,attribute=Count\")\n"
+                         "  rules[10] (line 68) and later: not tried, the first match wins\n"),
               std::string::npos)
         << *text;
-    EXPECT_NE(text->find("    matched   groups:  $1=\"server\"  $2=\"BrokerTopicMetrics\"  $3=\"MessagesIn\"  "
-                         "$4=\"topic\"  $5=\"orders\"\n"
-                         "    -> kafka_server_brokertopicmetrics_messagesin_total{topic=\"orders\"} 1234.0   (counter"),
-              std::string::npos)
-        << *text;
-    EXPECT_NE(text->find("  rules[10] (line 68) and later: not tried, the first match wins (rules[9] (line 63))\n"),
-              std::string::npos);
+}
+
+TEST(NativejmxCheck, ExplainShowsTheInputARuleSawWhenItDiffers) {
+    fs::path file = fs::temp_directory_path() / "nj_check_snake.yaml";
+    {
+        std::ofstream out(file);
+        out << "rules:\n  - pattern: 'PartitionCount><>value'\n    attrNameSnakeCase: true\n    name: partitions\n"
+               "    value: 'x'\n";
+    }
+    ConfigCheck check = checkConfig(file.string());
+    ASSERT_NE(check.engine, nullptr);
+    rules::Snapshot dump = kafkaDump();
+    Result<std::string> text = explain(*check.engine, dump, "kafka.server<type=ReplicaManager, name=PartitionCount><>Value");
+    ASSERT_TRUE(text.ok()) << text.error().message;
+    EXPECT_EQ(*text, "kafka.server<type=ReplicaManager, name=PartitionCount><>Value: 12\n"
+                     "  rules[0] (line 2): matched: PartitionCount><>value\n"
+                     "    input: kafka.server<type=ReplicaManager, name=PartitionCount><>value: 12\n"
+                     "    series: none: the first matching rule decides, and this one drops the value (its name expands "
+                     "to nothing, its value is not a number, or the attribute is a String without a value: template)\n");
+    fs::remove(file);
 }
 
 TEST(NativejmxCheck, ExplainAnObjectNameCoversEveryAttributeAndSaysWhenNothingMatched) {

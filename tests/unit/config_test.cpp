@@ -231,8 +231,13 @@ TEST(ConfigCollector, NativejmxBeanDump) {
     Config on = accept("nativejmx:\n  beanDump:\n    endpoint: true\n    file: /tmp/beans.json\n");
     EXPECT_TRUE(on.nativejmx.beanDump.endpoint);
     EXPECT_EQ(on.nativejmx.beanDump.file, "/tmp/beans.json");
+    EXPECT_EQ(on.nativejmx.beanDump.refreshSeconds, 60);
+    EXPECT_EQ(accept("nativejmx:\n  beanDump:\n    refreshSeconds: 5\n").nativejmx.beanDump.refreshSeconds, 5);
+    EXPECT_EQ(refuse("nativejmx:\n  beanDump:\n    refreshSeconds: 0\n"),
+              "/etc/cfg.yaml: nativejmx.beanDump.refreshSeconds (line 3): must be at least 1");
     EXPECT_EQ(refuse("nativejmx:\n  beanDump:\n    endpiont: true\n"),
-              "/etc/cfg.yaml: nativejmx.beanDump.endpiont (line 3): unknown key; nativejmx.beanDump: knows endpoint, file");
+              "/etc/cfg.yaml: nativejmx.beanDump.endpiont (line 3): unknown key; nativejmx.beanDump: knows endpoint, file, "
+              "refreshSeconds");
     EXPECT_EQ(refuse("nativejmx:\n  beanDump:\n    endpoint: yes please\n"),
               "/etc/cfg.yaml: nativejmx.beanDump.endpoint (line 3): must be true or false, found the string \"yes please\"");
     EXPECT_EQ(refuse("nativejmx:\n  beanDump:\n    file: \"\"\n"),
