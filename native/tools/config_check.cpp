@@ -5,6 +5,7 @@
 
 #include "rules/config_keys.h"
 #include "rules/regex.h"
+#include "rules/yaml_tree.h"
 
 namespace nj::tools {
 namespace {
@@ -24,11 +25,15 @@ std::string ruleAt(const rules::Config& config, size_t index) {
     return "rules[" + std::to_string(index) + "] (line " + std::to_string(config.rules[index].line) + ")";
 }
 
-void addUnknownKeys(const std::string& path, std::vector<Diagnostic>& out) {
+std::string readFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream text;
     text << in.rdbuf();
-    Result<std::vector<rules::UnknownKey>> unknown = rules::findUnknownKeys(text.str());
+    return text.str();
+}
+
+void addUnknownKeys(const std::string& path, const std::string& text, std::vector<Diagnostic>& out) {
+    Result<std::vector<rules::UnknownKey>> unknown = rules::findUnknownKeys(text);
     if (!unknown) return;   // the loader reports the syntax error
     for (const rules::UnknownKey& key : unknown.value()) {
         std::string hint = key.suggestion.empty() ? "" : "; did you mean " + key.suggestion + "?";
@@ -36,6 +41,22 @@ void addUnknownKeys(const std::string& path, std::vector<Diagnostic>& out) {
                        path + ": " + key.path + " (line " + std::to_string(key.line) +
                            "): unknown key, ignored by the javaagent and by nativejmx" + hint});
     }
+}
+
+// The agent answers /beans with 403 when nothing protects it (the dump holds String values).
+void addUnprotectedBeansEndpoint(const rules::Config& config, const std::string& text, std::vector<Diagnostic>& out) {
+    if (!config.nativejmx.beanDump.endpoint || config.httpServer.basicAuth) return;
+    int line = 0;
+    Result<rules::yaml::NodePtr> tree = rules::yaml::parse(text);
+    const rules::yaml::Node* node = tree && tree.value() ? tree.value().get() : nullptr;
+    for (std::string_view key : {"nativejmx", "beanDump", "endpoint"}) {
+        node = node != nullptr ? node->find(key) : nullptr;
+        if (node != nullptr) line = node->line;
+    }
+    out.push_back({Severity::Warning, "config", line,
+                   config.file + ": nativejmx.beanDump.endpoint (line " + std::to_string(line) +
+                       "): /beans answers 403 without httpServer.authentication (the dump holds the String values "
+                       "of every MBean); use nativejmx.beanDump.file, or configure authentication"});
 }
 
 // A rule whose pattern matches every pattern input: no pattern, or an empty or ".*" pattern.
@@ -112,13 +133,15 @@ void addTemplateErrors(const rules::Config& config, std::vector<Diagnostic>& out
 ConfigCheck checkConfig(const std::string& path) {
     ConfigCheck check;
     std::vector<Diagnostic>& out = check.diagnostics;
-    addUnknownKeys(path, out);
+    std::string text = readFile(path);
+    addUnknownKeys(path, text, out);
     Result<rules::Config> config = rules::loadConfigFile(path);
     if (!config) {
         out.push_back({Severity::Error, "config", lineIn(config.error().message), config.error().message});
         return check;
     }
     for (const std::string& warning : config->warnings) out.push_back({Severity::Warning, "config", lineIn(warning), warning});
+    addUnprotectedBeansEndpoint(config.value(), text, out);
     auto shared = std::make_shared<const rules::Config>(std::move(config).value());
     Result<std::unique_ptr<rules::Engine>> engine = rules::Engine::create(shared);
     if (!engine) {

@@ -120,6 +120,22 @@ TEST(NativejmxCheck, NoShadowingClaimWhenTheInputsDiffer) {
     fs::remove(file);
 }
 
+TEST(NativejmxCheck, ABeansEndpointWithoutAuthenticationIsAWarning) {
+    fs::path file = fs::temp_directory_path() / "nj_check_beans.yaml";
+    {
+        std::ofstream out(file);
+        out << "rules:\n  - pattern: x\nnativejmx:\n  beanDump:\n    file: /tmp/b.json\n    endpoint: true\n";
+    }
+    ConfigCheck check = checkConfig(file.string());
+    EXPECT_EQ(messagesOf(check, "config"),
+              std::vector<std::string>{file.string() +
+                                       ": nativejmx.beanDump.endpoint (line 6): /beans answers 403 without "
+                                       "httpServer.authentication (the dump holds the String values of every MBean); "
+                                       "use nativejmx.beanDump.file, or configure authentication [line 6]"});
+    EXPECT_EQ(exitCodeFor(check.diagnostics), 2);
+    fs::remove(file);
+}
+
 TEST(NativejmxCheck, TemplatesThatReferenceMissingGroupsAreErrors) {
     expectDiagnostics("missing-group.yaml", "template",
                       {"rules[0] (line 2): name: \"kafka_server_$1_$3\": No group 3 (every scrape in which this rule "
