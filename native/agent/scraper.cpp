@@ -1,8 +1,10 @@
 #include "agent/scraper.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -89,22 +91,27 @@ std::shared_ptr<const ScrapeOutcome> withTimeoutCount(const ScrapeOutcome& last,
 }
 
 // Replaces the file at once (write beside it, then rename), so a reader never sees half a dump.
+// Mode 0600: the dump holds String values of every MBean, for the JVM's user only.
 Status writeFileAtomically(const std::string& path, const std::string& content) {
     std::string temporary = path + ".tmp";
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        if (out) out << content;
-        if (!out || !out.flush()) {
-            std::string reason = std::strerror(errno);
-            std::remove(temporary.c_str());
-            return makeError("cannot write " + temporary + ": " + reason);
-        }
-    }
-    if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    auto failed = [&](const std::string& what) {
         std::string reason = std::strerror(errno);
-        std::remove(temporary.c_str());
-        return makeError("cannot rename " + temporary + " to " + path + ": " + reason);
+        ::unlink(temporary.c_str());
+        return makeError(what + ": " + reason);
+    };
+    int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return makeError("cannot write " + temporary + ": " + std::strerror(errno));
+    for (size_t written = 0; written < content.size();) {
+        ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            ::close(fd);
+            return failed("cannot write " + temporary);
+        }
+        written += static_cast<size_t>(n);
     }
+    if (::close(fd) != 0) return failed("cannot write " + temporary);
+    if (std::rename(temporary.c_str(), path.c_str()) != 0) return failed("cannot rename " + temporary + " to " + path);
     return Ok{};
 }
 

@@ -9,7 +9,9 @@ import subprocess
 import time
 from pathlib import Path
 
-from harness import DEBIAN_17, REPO, free_port, parse_exposition, scrape, write_config
+import pytest
+
+from harness import DEBIAN_17, JDKS, REPO, free_port, parse_exposition, scrape, write_config
 
 RULES = r"""lowercaseOutputName: true
 rules:
@@ -42,17 +44,19 @@ def jmx_families(body: str) -> list[tuple]:
             if not f.name.startswith(NOT_IN_DUMP)]
 
 
-def test_dry_run_of_the_dumped_beans_equals_the_agents_series(launcher, tmp_path):
+@pytest.mark.parametrize("jdk", JDKS, ids=str)
+def test_dry_run_of_the_dumped_beans_equals_the_agents_series(launcher, tmp_path, jdk):
     dump = tmp_path / "dumps" / "beans.json"
     dump.parent.mkdir()
     config = write_config(tmp_path / "config.yaml", RULES + f"nativejmx:\n  beanDump:\n    file: {dump}\n")
     port = free_port()
-    jvm = launcher.start(DEBIAN_17, ["until-file", str(tmp_path / "stop")], f"{port}:{config}", port=port)
+    jvm = launcher.start(jdk, ["until-file", str(tmp_path / "stop")], f"{port}:{config}", port=port)
     jvm.wait_until_serving()
 
     served = scrape(port)
     assert served.status == 200, jvm.describe()
     assert dump.is_file(), jvm.describe()
+    assert dump.stat().st_mode & 0o777 == 0o600  # String values: for the JVM's user only
     expected = jmx_families(served.text)
     assert any(name == "fixture_int" for name, *_ in expected), served.text  # the rule did match something
 

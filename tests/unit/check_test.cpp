@@ -21,6 +21,15 @@ const fs::path kStrimzi = fs::path(NJ_SHARED_DIR) / "realworld" / "strimzi-kafka
 
 std::string toolFile(const char* name) { return (kTools / name).string(); }
 
+// A config too small for tests/tools/, in a temporary file for the length of a test.
+struct TemporaryConfig {
+    TemporaryConfig(const char* name, const std::string& text) : path(fs::temp_directory_path() / name) {
+        std::ofstream(path) << text;
+    }
+    ~TemporaryConfig() { fs::remove(path); }
+    fs::path path;
+};
+
 std::vector<std::string> messagesOf(const ConfigCheck& check, const std::string& kind) {
     std::vector<std::string> out;
     for (const Diagnostic& d : check.diagnostics) {
@@ -83,6 +92,18 @@ TEST(NativejmxCheck, TypeErrorsAreTheLoadersErrors) {
     EXPECT_EQ(check.engine, nullptr);
 }
 
+TEST(NativejmxCheck, YamlSyntaxErrorsCarryTheirLine) {
+    TemporaryConfig file("nj_check_syntax.yaml",
+                         "rules:\n  - pattern: \".*\"\n    name: [unclosed\n");
+    ConfigCheck check = checkConfig(file.path.string());
+    ASSERT_EQ(check.diagnostics.size(), 1u);
+    EXPECT_EQ(check.diagnostics[0].kind, "config");
+    EXPECT_EQ(check.diagnostics[0].line, 4);
+    EXPECT_EQ(check.diagnostics[0].message.rfind(file.path.string() + ": line 4, column ", 0), 0u)
+        << check.diagnostics[0].message;
+    EXPECT_EQ(exitCodeFor(check.diagnostics), 1);
+}
+
 TEST(NativejmxCheck, PatternsJavaRejectsAreErrors) {
     std::string file = toolFile("bad-pattern.yaml");
     ConfigCheck check = checkConfig(file);
@@ -108,32 +129,24 @@ TEST(NativejmxCheck, ShadowedRulesOnlyWhereCertain) {
 }
 
 TEST(NativejmxCheck, NoShadowingClaimWhenTheInputsDiffer) {
-    fs::path file = fs::temp_directory_path() / "nj_check_not_shadowed.yaml";
-    {
-        std::ofstream out(file);
-        out << "rules:\n  - pattern: 'a(.+)'\n    name: x_$1\n  - pattern: 'a(.+)'\n    name: y_$1\n"
-               "    attrNameSnakeCase: true\n  - pattern: 'a(.+)'\n    cache: true\n    name: z_$1\n"
-               "  - pattern: '.+'\n  - pattern: 'b'\n";
-    }
-    ConfigCheck check = checkConfig(file.string());
+    TemporaryConfig file("nj_check_not_shadowed.yaml",
+                         "rules:\n  - pattern: 'a(.+)'\n    name: x_$1\n  - pattern: 'a(.+)'\n    name: y_$1\n"
+                         "    attrNameSnakeCase: true\n  - pattern: 'a(.+)'\n    cache: true\n    name: z_$1\n"
+                         "  - pattern: '.+'\n  - pattern: 'b'\n");
+    ConfigCheck check = checkConfig(file.path.string());
     EXPECT_TRUE(messagesOf(check, "shadowed").empty());
-    fs::remove(file);
 }
 
 TEST(NativejmxCheck, ABeansEndpointWithoutAuthenticationIsAWarning) {
-    fs::path file = fs::temp_directory_path() / "nj_check_beans.yaml";
-    {
-        std::ofstream out(file);
-        out << "rules:\n  - pattern: x\nnativejmx:\n  beanDump:\n    file: /tmp/b.json\n    endpoint: true\n";
-    }
-    ConfigCheck check = checkConfig(file.string());
+    TemporaryConfig file("nj_check_beans.yaml",
+                         "rules:\n  - pattern: x\nnativejmx:\n  beanDump:\n    file: /tmp/b.json\n    endpoint: true\n");
+    ConfigCheck check = checkConfig(file.path.string());
     EXPECT_EQ(messagesOf(check, "config"),
-              std::vector<std::string>{file.string() +
+              std::vector<std::string>{file.path.string() +
                                        ": nativejmx.beanDump.endpoint (line 6): /beans answers 403 without "
                                        "httpServer.authentication (the dump holds the String values of every MBean); "
                                        "use nativejmx.beanDump.file, or configure authentication [line 6]"});
     EXPECT_EQ(exitCodeFor(check.diagnostics), 2);
-    fs::remove(file);
 }
 
 TEST(NativejmxCheck, TemplatesThatReferenceMissingGroupsAreErrors) {
@@ -219,13 +232,10 @@ TEST(NativejmxCheck, ExplainShowsEveryRuleUpToTheDecidingOne) {
 }
 
 TEST(NativejmxCheck, ExplainShowsTheInputARuleSawWhenItDiffers) {
-    fs::path file = fs::temp_directory_path() / "nj_check_snake.yaml";
-    {
-        std::ofstream out(file);
-        out << "rules:\n  - pattern: 'PartitionCount><>value'\n    attrNameSnakeCase: true\n    name: partitions\n"
-               "    value: 'x'\n";
-    }
-    ConfigCheck check = checkConfig(file.string());
+    TemporaryConfig file("nj_check_snake.yaml",
+                         "rules:\n  - pattern: 'PartitionCount><>value'\n    attrNameSnakeCase: true\n"
+                         "    name: partitions\n    value: 'x'\n");
+    ConfigCheck check = checkConfig(file.path.string());
     ASSERT_NE(check.engine, nullptr);
     rules::Snapshot dump = kafkaDump();
     Result<std::string> text = explain(*check.engine, dump, "kafka.server<type=ReplicaManager, name=PartitionCount><>Value");
@@ -235,7 +245,6 @@ TEST(NativejmxCheck, ExplainShowsTheInputARuleSawWhenItDiffers) {
                      "    input: kafka.server<type=ReplicaManager, name=PartitionCount><>value: 12\n"
                      "    series: none: the first matching rule decides, and this one drops the value (its name expands "
                      "to nothing, its value is not a number, or the attribute is a String without a value: template)\n");
-    fs::remove(file);
 }
 
 TEST(NativejmxCheck, ExplainAnObjectNameCoversEveryAttributeAndSaysWhenNothingMatched) {
