@@ -118,24 +118,34 @@ void describe(const rules::Config& config, const Decision& d, std::string& out) 
     if (!d.rule) out += "  no rule matched: the value is not exported\n";
 }
 
+// The beans an ObjectName selects ("domain:keyProperties" as in the dump), or with
+// "/Attribute" after it that one attribute of the bean (with its composite items, table cells).
+rules::Snapshot beansNamed(const rules::Snapshot& snapshot, std::string_view name) {
+    rules::Snapshot selected;   // views into `snapshot`, which outlives it
+    for (const rules::Bean& bean : snapshot.beans) {
+        std::string objectName = std::string(bean.domain) + ":" + std::string(bean.keyProperties);
+        if (name == objectName) {
+            selected.beans.push_back(bean);
+        } else if (name.starts_with(objectName) && name.substr(objectName.size()).starts_with("/")) {
+            std::string_view attribute = name.substr(objectName.size() + 1);
+            rules::Bean& one = selected.beans.emplace_back(bean);
+            std::erase_if(one.attributes, [&](const rules::Attribute& a) { return a.name != attribute; });
+        }
+    }
+    return selected;
+}
+
 }  // namespace
 
 Result<std::string> explain(rules::Engine& engine, const rules::Snapshot& snapshot, std::string_view name) {
-    rules::Snapshot selected;   // views into `snapshot`, which outlives it
-    bool wholeBeans = false;
-    for (const rules::Bean& bean : snapshot.beans) {
-        std::string objectName = std::string(bean.domain) + ":" + std::string(bean.keyProperties);
-        if (objectName == name) {
-            selected.beans.push_back(bean);
-            wholeBeans = true;
-        }
-    }
+    rules::Snapshot selected = beansNamed(snapshot, name);
+    bool byObjectName = !selected.beans.empty();
     Recorder recorder;
-    rules::Engine::Output output = engine.collect(wholeBeans ? selected : snapshot, &recorder);
+    rules::Engine::Output output = engine.collect(byObjectName ? selected : snapshot, &recorder);
     std::string out;
     size_t shown = 0;
     for (const Decision& d : recorder.decisions) {
-        if (!wholeBeans && !selects(name, d)) continue;
+        if (!byObjectName && !selects(name, d)) continue;
         if (shown++ > 0) out.push_back('\n');
         describe(engine.config(), d, out);
     }

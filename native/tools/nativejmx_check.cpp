@@ -20,8 +20,9 @@ constexpr const char* kUsage =
     "usage: nativejmx-check [--json] CONFIG [--beans DUMP [--explain NAME]]\n"
     "  CONFIG          the agent's YAML config: reports errors and warnings with file and line\n"
     "  --beans DUMP    a bean dump (nativejmx.beanDump): print the series the agent would serve\n"
-    "  --explain NAME  instead, say why each rule did or did not match the attribute NAME (a pattern\n"
-    "                  input such as 'domain<k=v><>Attr', or an ObjectName for all its attributes)\n"
+    "  --explain NAME  instead, say why each rule did or did not match NAME: a pattern input such as\n"
+    "                  'domain<k=v><>Attr', an ObjectName 'domain:k=v' (all its attributes), or\n"
+    "                  'domain:k=v/Attr' (one attribute)\n"
     "  --json          one JSON object on stdout, for CI\n"
     "exit status: 0 clean, 1 errors, 2 warnings only\n";
 

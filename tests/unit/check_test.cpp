@@ -258,6 +258,17 @@ TEST(NativejmxCheck, ExplainAnObjectNameCoversEveryAttributeAndSaysWhenNothingMa
     EXPECT_NE(text->find("  no rule matched: the value is not exported\n"), std::string::npos);
 }
 
+TEST(NativejmxCheck, ExplainAnObjectNameAndAttributeCoversOnlyThatAttribute) {
+    ConfigCheck check = checkConfig(kStrimzi.string());
+    rules::Snapshot dump = kafkaDump();
+    Result<std::string> text =
+        explain(*check.engine, dump, "kafka.network:type=RequestMetrics,name=TotalTimeMs,request=Produce/99thPercentile");
+    ASSERT_TRUE(text.ok()) << text.error().message;
+    EXPECT_EQ(text->rfind("kafka.network<type=RequestMetrics, name=TotalTimeMs, request=Produce><>99thPercentile: 3.5\n", 0),
+              0u);
+    EXPECT_EQ(text->find("><>Count: 77"), std::string::npos);
+}
+
 TEST(NativejmxCheck, ExplainOfAnUnknownNameIsAnErrorWithNearInputs) {
     ConfigCheck check = checkConfig(kStrimzi.string());
     rules::Snapshot dump = kafkaDump();
