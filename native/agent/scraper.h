@@ -61,12 +61,12 @@ private:
     struct Walk;
     void run();
     std::shared_ptr<const ScrapeOutcome> scrapeOnce(Walk& walk);
+    void noteLoaded(const rules::Config& config);
 
     const std::string configFile_;
     const std::string refusal_;
     std::unique_ptr<Walk> walk_;   // state owned by the scrape thread
     std::atomic<uint64_t> rejected_{0};
-    void noteLoaded(const rules::Config& config);
     std::atomic<int> scrapeTimeoutSeconds_{0};   // 0: wait for the walk however long it takes
     std::atomic<int> dumpRefreshSeconds_{0};     // nativejmx.beanDump.file: walk after this long idle; 0: never
     std::atomic<uint64_t> timeouts_{0};

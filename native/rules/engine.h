@@ -18,7 +18,7 @@
 namespace nj::rules {
 
 // Sees how each attribute value is decided, for the bean dump and nativejmx-check --explain.
-// Without one (the default) the engine pays one pointer test per rule tried.
+// Without one (the default) the engine pays one pointer test per value and per rule tried.
 class MatchObserver {
 public:
     virtual ~MatchObserver() = default;
