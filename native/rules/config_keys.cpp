@@ -109,6 +109,24 @@ std::string closest(std::string_view key, const KeySchema& schema) {
     return best;
 }
 
+// The shallowest place in the schema where `key` is read, as "rules[].name" (rather than
+// "metricCustomizers[].extraMetrics[].name"), or empty.
+std::string placeOf(std::string_view key, const KeySchema& schema) {
+    std::vector<std::pair<std::string, const KeySchema*>> level = {{"", &schema}};
+    while (!level.empty()) {
+        std::vector<std::pair<std::string, const KeySchema*>> next;
+        for (const auto& [prefix, map] : level) {
+            for (const auto& [known, child] : map->keys) {
+                std::string path = prefix + std::string(known);
+                if (known == key) return path;
+                next.emplace_back(path + (child.shape == KeySchema::Shape::ListOfMaps ? "[]." : "."), &child);
+            }
+        }
+        level = std::move(next);
+    }
+    return "";
+}
+
 void checkMap(const yaml::Node& node, const KeySchema& schema, const std::string& path, std::vector<UnknownKey>& out);
 
 void checkValue(const yaml::Node& node, const KeySchema& schema, const std::string& path, std::vector<UnknownKey>& out) {
@@ -129,7 +147,7 @@ void checkMap(const yaml::Node& node, const KeySchema& schema, const std::string
             return key->kind == yaml::Kind::String && k.first == key->text;
         });
         if (known == schema.keys.end()) {
-            out.push_back({keyPath, key->line, closest(name, schema)});
+            out.push_back({keyPath, key->line, closest(name, schema), placeOf(name, topLevel())});
             continue;
         }
         checkValue(*entry, known->second, keyPath, out);

@@ -15,6 +15,7 @@ struct UnknownKey {
     std::string path;         // "rules[2].lable", as the loader's messages name keys
     int line = 0;
     std::string suggestion;   // the closest known key at that place, or empty
+    std::string knownAt;      // where a key of this very name is read, e.g. "rules[].attrNameSnakeCase"
 };
 
 // The keys of the YAML text that the javaagent does not read, in file order. Maps whose keys

@@ -36,7 +36,9 @@ void addUnknownKeys(const std::string& path, const std::string& text, std::vecto
     Result<std::vector<rules::UnknownKey>> unknown = rules::findUnknownKeys(text);
     if (!unknown) return;   // the loader reports the syntax error
     for (const rules::UnknownKey& key : unknown.value()) {
-        std::string hint = key.suggestion.empty() ? "" : "; did you mean " + key.suggestion + "?";
+        std::string hint = !key.knownAt.empty()       ? "; the javaagent reads it only as " + key.knownAt
+                           : !key.suggestion.empty() ? "; did you mean " + key.suggestion + "?"
+                                                     : "";
         out.push_back({Severity::Warning, "unknown-key", key.line,
                        path + ": " + key.path + " (line " + std::to_string(key.line) +
                            "): unknown key, ignored by the javaagent and by nativejmx" + hint});

@@ -74,13 +74,29 @@ TEST(NativejmxCheck, UnknownKeysLookOnlyWhereTheJavaagentReadsKeys) {
     auto unknown = rules::findUnknownKeys(
         "rules:\n  - pattern: x\n    name: y\n    labels: {anyLabel: v}\n"
         "includeObjectNameAttributes: {\"a:b=c\": [X]}\nopenTelemetry: {endpoint: e, whatever: 1}\n"
-        "httpServer: {authentication: {basic: {username: u, pasword: p}}}\nsomething: else\n");
+        "httpServer: {authentication: {basic: {username: u, pasword: p}}}\nsomething: else\n"
+        "attrNameSnakeCase: true\nname: x\n");
     ASSERT_TRUE(unknown.ok());
-    ASSERT_EQ(unknown->size(), 2u);
+    ASSERT_EQ(unknown->size(), 4u);
     EXPECT_EQ((*unknown)[0].path, "httpServer.authentication.basic.pasword");
     EXPECT_EQ((*unknown)[0].suggestion, "password");
     EXPECT_EQ((*unknown)[1].path, "something");
     EXPECT_EQ((*unknown)[1].suggestion, "");
+    EXPECT_EQ((*unknown)[1].knownAt, "");
+    // A rule key at the top level (as in jmx_exporter's own hazelcast example) does nothing there.
+    EXPECT_EQ((*unknown)[2].path, "attrNameSnakeCase");
+    EXPECT_EQ((*unknown)[2].knownAt, "rules[].attrNameSnakeCase");
+    EXPECT_EQ((*unknown)[3].knownAt, "rules[].name");   // the shallowest of the places that read `name`
+}
+
+TEST(NativejmxCheck, AKeyReadElsewhereSaysWhere) {
+    std::string file = (fs::path(NJ_SHARED_DIR) / "realworld" / "jmx_exporter-examples" / "hazelcast.yml").string();
+    ConfigCheck check = checkConfig(file);
+    EXPECT_EQ(messagesOf(check, "unknown-key"),
+              std::vector<std::string>{file + ": attrNameSnakeCase (line 2): unknown key, ignored by the javaagent and "
+                                              "by nativejmx; the javaagent reads it only as rules[].attrNameSnakeCase "
+                                              "[line 2]"});
+    EXPECT_EQ(exitCodeFor(check.diagnostics), 2);
 }
 
 TEST(NativejmxCheck, TypeErrorsAreTheLoadersErrors) {
