@@ -247,5 +247,24 @@ TEST(BeanDump, ABadDumpNamesTheLineAndTheField) {
               "/nonexistent/d.json: cannot read the bean dump: No such file or directory");
 }
 
+TEST(BeanDump, EveryTruncationOfADumpIsAnErrorNamingALine) {
+    std::string text = writeBeanDump(everyShape(), {});
+    for (size_t length = 0; length + 1 < text.size(); length++) {
+        Result<Snapshot> read = readBeanDump(std::string_view(text).substr(0, length), "d.json");
+        ASSERT_FALSE(read.ok()) << length;
+        EXPECT_EQ(read.error().message.rfind("d.json: line ", 0), 0u) << read.error().message;
+    }
+}
+
+TEST(BeanDump, NumbersOutOfRangeAreErrors) {
+    const std::string head = "{\"format\": \"nativejmx-bean-dump\", \"version\": 1, \"beans\": [{\"domain\": \"d\", "
+                             "\"keyProperties\": \"a=b\", \"attributes\": [{\"name\": \"A\", \"value\": ";
+    EXPECT_EQ(refusal(head + "{\"type\": \"Double\", \"value\": 1e999}}]}]}"),
+              "d.json: line 1: dump.beans[0].attributes[0].value.value: is out of range: 1e999");
+    EXPECT_EQ(refusal(head + "{\"type\": \"Long\", \"value\": 9223372036854775808}}]}]}"),
+              "d.json: line 1: dump.beans[0].attributes[0].value.value: must be an integer within 64 bits, found "
+              "9223372036854775808");
+}
+
 }  // namespace
 }  // namespace nj::rules
