@@ -154,7 +154,8 @@ Result<std::string> explain(rules::Engine& engine, const rules::Snapshot& snapsh
         for (const Decision& d : recorder.decisions) {
             if (near.size() < 800 && d.plainInput.find(name) != std::string::npos) near += "\n  " + d.plainInput;
         }
-        return makeError("no attribute value has the pattern input or ObjectName " + quoted(name) +
+        std::string aborted = output.abortReason ? "; the scrape aborts before the end: " + *output.abortReason : "";
+        return makeError("no attribute value has the pattern input or ObjectName " + quoted(name) + aborted +
                          (near.empty() ? "" : "; pattern inputs that contain it:" + near));
     }
     if (output.abortReason) out += "\nthe scrape aborts (jmx_scrape_error 1): " + *output.abortReason + "\n";

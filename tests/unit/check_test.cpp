@@ -285,6 +285,22 @@ TEST(NativejmxCheck, ExplainAnObjectNameAndAttributeCoversOnlyThatAttribute) {
     EXPECT_EQ(text->find("><>Count: 77"), std::string::npos);
 }
 
+TEST(NativejmxCheck, ExplainSaysWhenTheScrapeAbortsBeforeTheValue) {
+    // Strimzi-like labels "$4": "$5" on a rule whose pattern has three groups: the scrape aborts at
+    // the first value the rule matches, so no later value is decided.
+    TemporaryConfig file("nj_check_abort.yaml",
+                         "rules:\n  - pattern: 'kafka.server<type=(.+), name=(.+)><>(Count)'\n    name: k_$1\n"
+                         "    labels:\n      x: \"$4\"\n");
+    ConfigCheck check = checkConfig(file.path.string());
+    ASSERT_NE(check.engine, nullptr);
+    rules::Snapshot dump = kafkaDump();
+    Result<std::string> text = explain(*check.engine, dump, "kafka.log<type=Log, name=Size, topic=orders, partition=0><>Value");
+    ASSERT_FALSE(text.ok());
+    EXPECT_EQ(text.error().message,
+              "no attribute value has the pattern input or ObjectName \"kafka.log<type=Log, name=Size, topic=orders, "
+              "partition=0><>Value\"; the scrape aborts before the end: No group 4");
+}
+
 TEST(NativejmxCheck, ExplainOfAnUnknownNameIsAnErrorWithNearInputs) {
     ConfigCheck check = checkConfig(kStrimzi.string());
     rules::Snapshot dump = kafkaDump();
