@@ -198,6 +198,14 @@ rules::Snapshot kafkaDump() {
     return std::move(dump).value();
 }
 
+// nativejmx-check CONFIG --beans tests/tools/kafka-beans.json --explain NAME
+Result<std::string> explainKafka(const std::string& config, std::string_view name) {
+    ConfigCheck check = checkConfig(config);
+    if (check.engine == nullptr) return makeError(config + " is refused");
+    rules::Snapshot dump = kafkaDump();
+    return explain(*check.engine, dump, name);
+}
+
 TEST(NativejmxCheck, DryRunPrintsTheSeriesOfTheStrimziRules) {
     ConfigCheck check = checkConfig(kStrimzi.string());
     ASSERT_NE(check.engine, nullptr);
@@ -221,11 +229,8 @@ TEST(NativejmxCheck, DryRunPrintsTheSeriesOfTheStrimziRules) {
 }
 
 TEST(NativejmxCheck, ExplainShowsEveryRuleUpToTheDecidingOne) {
-    ConfigCheck check = checkConfig(kStrimzi.string());
-    ASSERT_NE(check.engine, nullptr);
-    rules::Snapshot dump = kafkaDump();
     Result<std::string> text =
-        explain(*check.engine, dump, "kafka.server<type=BrokerTopicMetrics, name=MessagesInPerSec, topic=orders><>Count");
+        explainKafka(kStrimzi.string(), "kafka.server<type=BrokerTopicMetrics, name=MessagesInPerSec, topic=orders><>Count");
     ASSERT_TRUE(text.ok()) << text.error().message;
     EXPECT_EQ(text->rfind("kafka.server<type=BrokerTopicMetrics, name=MessagesInPerSec, topic=orders><>Count: 1234\n"
                           "  rules[0] (line 5): no match: kafka.server<type=(.+), name=(.+), clientId=(.+), topic=(.+), "
@@ -251,10 +256,8 @@ TEST(NativejmxCheck, ExplainShowsTheInputARuleSawWhenItDiffers) {
     TemporaryConfig file("nj_check_snake.yaml",
                          "rules:\n  - pattern: 'PartitionCount><>value'\n    attrNameSnakeCase: true\n"
                          "    name: partitions\n    value: 'x'\n");
-    ConfigCheck check = checkConfig(file.path.string());
-    ASSERT_NE(check.engine, nullptr);
-    rules::Snapshot dump = kafkaDump();
-    Result<std::string> text = explain(*check.engine, dump, "kafka.server<type=ReplicaManager, name=PartitionCount><>Value");
+    Result<std::string> text =
+        explainKafka(file.path.string(), "kafka.server<type=ReplicaManager, name=PartitionCount><>Value");
     ASSERT_TRUE(text.ok()) << text.error().message;
     EXPECT_EQ(*text, "kafka.server<type=ReplicaManager, name=PartitionCount><>Value: 12\n"
                      "  rules[0] (line 2): matched: PartitionCount><>value\n"
@@ -264,9 +267,8 @@ TEST(NativejmxCheck, ExplainShowsTheInputARuleSawWhenItDiffers) {
 }
 
 TEST(NativejmxCheck, ExplainAnObjectNameCoversEveryAttributeAndSaysWhenNothingMatched) {
-    ConfigCheck check = checkConfig(kStrimzi.string());
-    rules::Snapshot dump = kafkaDump();
-    Result<std::string> text = explain(*check.engine, dump, "kafka.network:type=RequestMetrics,name=TotalTimeMs,request=Produce");
+    Result<std::string> text =
+        explainKafka(kStrimzi.string(), "kafka.network:type=RequestMetrics,name=TotalTimeMs,request=Produce");
     ASSERT_TRUE(text.ok()) << text.error().message;
     EXPECT_NE(text->find("kafka.network<type=RequestMetrics, name=TotalTimeMs, request=Produce><>Count: 77\n"),
               std::string::npos);
@@ -275,10 +277,8 @@ TEST(NativejmxCheck, ExplainAnObjectNameCoversEveryAttributeAndSaysWhenNothingMa
 }
 
 TEST(NativejmxCheck, ExplainAnObjectNameAndAttributeCoversOnlyThatAttribute) {
-    ConfigCheck check = checkConfig(kStrimzi.string());
-    rules::Snapshot dump = kafkaDump();
     Result<std::string> text =
-        explain(*check.engine, dump, "kafka.network:type=RequestMetrics,name=TotalTimeMs,request=Produce/99thPercentile");
+        explainKafka(kStrimzi.string(), "kafka.network:type=RequestMetrics,name=TotalTimeMs,request=Produce/99thPercentile");
     ASSERT_TRUE(text.ok()) << text.error().message;
     EXPECT_EQ(text->rfind("kafka.network<type=RequestMetrics, name=TotalTimeMs, request=Produce><>99thPercentile: 3.5\n", 0),
               0u);
@@ -291,10 +291,8 @@ TEST(NativejmxCheck, ExplainSaysWhenTheScrapeAbortsBeforeTheValue) {
     TemporaryConfig file("nj_check_abort.yaml",
                          "rules:\n  - pattern: 'kafka.server<type=(.+), name=(.+)><>(Count)'\n    name: k_$1\n"
                          "    labels:\n      x: \"$4\"\n");
-    ConfigCheck check = checkConfig(file.path.string());
-    ASSERT_NE(check.engine, nullptr);
-    rules::Snapshot dump = kafkaDump();
-    Result<std::string> text = explain(*check.engine, dump, "kafka.log<type=Log, name=Size, topic=orders, partition=0><>Value");
+    Result<std::string> text =
+        explainKafka(file.path.string(), "kafka.log<type=Log, name=Size, topic=orders, partition=0><>Value");
     ASSERT_FALSE(text.ok());
     EXPECT_EQ(text.error().message,
               "no attribute value has the pattern input or ObjectName \"kafka.log<type=Log, name=Size, topic=orders, "
@@ -302,9 +300,7 @@ TEST(NativejmxCheck, ExplainSaysWhenTheScrapeAbortsBeforeTheValue) {
 }
 
 TEST(NativejmxCheck, ExplainOfAnUnknownNameIsAnErrorWithNearInputs) {
-    ConfigCheck check = checkConfig(kStrimzi.string());
-    rules::Snapshot dump = kafkaDump();
-    Result<std::string> text = explain(*check.engine, dump, "BytesInPerSec");
+    Result<std::string> text = explainKafka(kStrimzi.string(), "BytesInPerSec");
     ASSERT_FALSE(text.ok());
     EXPECT_EQ(text.error().message,
               "no attribute value has the pattern input or ObjectName \"BytesInPerSec\"; pattern inputs that contain "
