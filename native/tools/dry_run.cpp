@@ -4,6 +4,22 @@
 #include "exposition/text_writer.h"
 
 namespace nj::tools {
+namespace {
+
+// metricCustomizers matching happened in the agent that wrote the dump: a bean it matched with a
+// customizer this config does not have gets none here.
+std::optional<std::string> missingCustomizers(const rules::Config& config, const rules::Snapshot& snapshot) {
+    size_t beans = 0;
+    for (const rules::Bean& bean : snapshot.beans) {
+        if (bean.customizer >= 0 && static_cast<size_t>(bean.customizer) >= config.metricCustomizers.size()) beans++;
+    }
+    if (beans == 0) return std::nullopt;
+    return std::to_string(beans) + " bean(s) of the dump were matched by a metricCustomizers entry that " +
+           config.file + " does not have (it has " + std::to_string(config.metricCustomizers.size()) +
+           "): their attributesAsLabels and extraMetrics are not applied";
+}
+
+}  // namespace
 
 Result<DryRun> dryRun(rules::Engine& engine, const rules::Snapshot& snapshot) {
     rules::Engine::Output output = engine.collect(snapshot);
@@ -16,6 +32,7 @@ Result<DryRun> dryRun(rules::Engine& engine, const rules::Snapshot& snapshot) {
     DryRun run;
     expo::writeText004(merged.value(), run.text);
     run.abortReason = std::move(output.abortReason);
+    if (auto note = missingCustomizers(engine.config(), snapshot)) run.notes.push_back(*note);
     return run;
 }
 

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 #include "rules/engine.h"
@@ -13,6 +14,7 @@ namespace nj::tools {
 struct DryRun {
     std::string text;                          // text format 0.0.4
     std::optional<std::string> abortReason;    // the scrape would abort (jmx_scrape_error 1) after these
+    std::vector<std::string> notes;            // where the dump and the config do not fit together
 };
 
 // The families the agent's rules produce from these beans, assembled, merged and written as

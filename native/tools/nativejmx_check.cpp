@@ -85,6 +85,7 @@ Report run(const Arguments& args) {
     }
     report.output = std::move(dry->text);
     if (dry->abortReason) report.notes.push_back("the scrape would abort (jmx_scrape_error 1): " + *dry->abortReason);
+    for (std::string& note : dry->notes) report.notes.push_back(std::move(note));
     return report;
 }
 

@@ -228,6 +228,18 @@ TEST(NativejmxCheck, DryRunPrintsTheSeriesOfTheStrimziRules) {
     EXPECT_FALSE(run->abortReason.has_value());
 }
 
+TEST(NativejmxCheck, DryRunNotesCustomizersTheConfigDoesNotHave) {
+    rules::Snapshot dump = kafkaDump();
+    dump.beans[2].customizer = 1;   // matched by metricCustomizers[1] of the agent that wrote it
+    ConfigCheck check = checkConfig(toolFile("clean.yaml"));
+    Result<DryRun> run = dryRun(*check.engine, dump);
+    ASSERT_TRUE(run.ok());
+    EXPECT_EQ(run->notes, std::vector<std::string>{"1 bean(s) of the dump were matched by a metricCustomizers entry "
+                                                   "that " + toolFile("clean.yaml") + " does not have (it has 0): "
+                                                   "their attributesAsLabels and extraMetrics are not applied"});
+    EXPECT_TRUE(dryRun(*checkConfig(kStrimzi.string()).engine, kafkaDump()).value().notes.empty());
+}
+
 TEST(NativejmxCheck, ExplainShowsEveryRuleUpToTheDecidingOne) {
     Result<std::string> text =
         explainKafka(kStrimzi.string(), "kafka.server<type=BrokerTopicMetrics, name=MessagesInPerSec, topic=orders><>Count");
