@@ -52,12 +52,13 @@ void start(Running* running) {
     if (!config) logLine(config.error().message + "; /metrics answers 503 until the file is fixed");
     for (const std::string& warning : config ? config->warnings : std::vector<std::string>{}) logLine(warning);
     rules::HttpServerConfig http = config ? config->httpServer : rules::HttpServerConfig{};
+    bool beansEndpoint = config && config->nativejmx.beanDump.endpoint;
     if (config && config->startDelaySeconds > 0) std::this_thread::sleep_for(std::chrono::seconds(config->startDelaySeconds));
     std::string refusal = config ? unsupportedProtection(*config) : std::string();
     if (!refusal.empty()) logLine(refusal);
     auto* scraper = new Scraper(options.configFile, std::move(config), refusal);
     running->scraper = scraper;
-    Result<Serving*> serving = startServing(options, http, *scraper);
+    Result<Serving*> serving = startServing(options, http, beansEndpoint, *scraper);
     if (!serving) {
         logLine(serving.error().message + "; the agent stays inactive and the application runs on");
         return;  // the scraper's thread waits forever for a request that never comes: harmless

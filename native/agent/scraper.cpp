@@ -1,10 +1,15 @@
 #include "agent/scraper.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -14,6 +19,7 @@
 #include "jvm/shim.h"
 #include "jvm/snapshot_decoder.h"
 #include "jvm/vm.h"
+#include "rules/bean_dump.h"
 #include "rules/engine.h"
 
 #ifndef NJ_VERSION
@@ -56,7 +62,7 @@ void logPcre2Rules(const rules::Engine& engine) {
     logLine(line);
 }
 
-std::shared_ptr<const ScrapeOutcome> failure(int status, std::string message) {
+std::shared_ptr<ScrapeOutcome> failure(int status, std::string message) {
     auto outcome = std::make_shared<ScrapeOutcome>();
     outcome->status = status;
     outcome->message = std::move(message);
@@ -83,6 +89,31 @@ std::shared_ptr<const ScrapeOutcome> withTimeoutCount(const ScrapeOutcome& last,
         }
     }
     return outcome;
+}
+
+// Replaces the file at once (write beside it, then rename), so a reader never sees half a dump.
+// Mode 0600: the dump holds String values of every MBean, for the JVM's user only.
+Status writeFileAtomically(const std::string& path, const std::string& content) {
+    std::string temporary = path + ".tmp";
+    auto failed = [&](const std::string& what) {
+        std::string reason = std::strerror(errno);
+        ::unlink(temporary.c_str());
+        return makeError(what + ": " + reason);
+    };
+    int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return makeError("cannot write " + temporary + ": " + std::strerror(errno));
+    for (size_t written = 0; written < content.size();) {
+        ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            ::close(fd);
+            return failed("cannot write " + temporary);
+        }
+        written += static_cast<size_t>(n);
+    }
+    if (::close(fd) != 0) return failed("cannot write " + temporary);
+    if (std::rename(temporary.c_str(), path.c_str()) != 0) return failed("cannot rename " + temporary + " to " + path);
+    return Ok{};
 }
 
 }  // namespace
@@ -150,6 +181,7 @@ struct Scraper::Walk {
     std::string configError;                 // why there is no valid config
     std::optional<timespec> loadedTime;      // mtime of the file when it was last loaded
     std::string lastLoggedError;
+    std::string lastDumpError;               // logged once, not at every scrape
     SelfMetrics self;
     bool gcPausesOn = false;                 // the GC pause events are enabled
     std::string gcPauseError;                // why they cannot be (logged once)
@@ -185,7 +217,7 @@ Scraper::Scraper(std::string configFile, Result<rules::Config> initial, std::str
     : configFile_(std::move(configFile)), refusal_(std::move(refusal)), walk_(std::make_unique<Walk>()) {
     walk_->loadedTime = modificationTime(configFile_);
     if (initial) {
-        scrapeTimeoutSeconds_ = initial->scrapeTimeoutSeconds.value_or(0);
+        noteLoaded(initial.value());
         auto engine = rules::Engine::create(std::make_shared<const rules::Config>(std::move(initial).value()));
         if (engine) {
             walk_->engine = std::move(engine).value();
@@ -200,6 +232,13 @@ Scraper::Scraper(std::string configFile, Result<rules::Config> initial, std::str
         walk_->lastLoggedError = walk_->configError;
     }
     thread_ = std::thread([this] { run(); });
+}
+
+// What the requests' side and the idle scrape thread need of the config in use.
+void Scraper::noteLoaded(const rules::Config& config) {
+    scrapeTimeoutSeconds_ = config.scrapeTimeoutSeconds.value_or(0);
+    const rules::BeanDumpOptions& dump = config.nativejmx.beanDump;
+    dumpRefreshSeconds_ = dump.file ? dump.refreshSeconds : 0;
 }
 
 Scraper::~Scraper() {
@@ -252,7 +291,14 @@ void Scraper::run() {
     for (;;) {
         {
             std::unique_lock lock(mu_);
-            cv_.wait(lock, [&] { return requested_ || stopping_; });
+            auto asked = [&] { return requested_ || stopping_; };
+            if (int refresh = dumpRefreshSeconds_.load(); refresh > 0) {
+                // Keeps the bean dump file fresh when nothing scrapes (e.g. a pod without a reachable
+                // port): a wait that times out walks as a request would.
+                cv_.wait_for(lock, std::chrono::seconds(refresh), asked);
+            } else {
+                cv_.wait(lock, asked);
+            }
             if (stopping_) break;
             requested_ = false;
             started_++;
@@ -289,7 +335,7 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
         if (engine) {
             w.engine = std::move(engine).value();
             logPcre2Rules(*w.engine);
-            scrapeTimeoutSeconds_ = w.engine->config().scrapeTimeoutSeconds.value_or(0);
+            noteLoaded(w.engine->config());
             w.shimConfigured = false;
             w.configError.clear();
             w.lastLoggedError.clear();
@@ -330,14 +376,32 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
     }
     Result<jvm::DecodedWalk> decoded = jvm::decodeWalk(std::move(bytes).value());
     if (!decoded) return failure(500, "An Exception occurred while scraping metrics: " + decoded.error().message);
-    rules::Engine::Output output = w.engine->collect(decoded->snapshot);
+    const rules::BeanDumpOptions& dumpOptions = config.nativejmx.beanDump;
+    rules::MatchRecorder recorder;
+    bool dumping = dumpOptions.endpoint || dumpOptions.file;
+    rules::Engine::Output output = w.engine->collect(decoded->snapshot, dumping ? &recorder : nullptr);
     auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     w.self.durationSeconds = static_cast<double>(elapsed.count()) / 1000.0;
     w.self.error = output.abortReason.has_value();
     w.self.cachedBeans = output.cachedBeans;
 
+    std::shared_ptr<const std::string> beanDump;
+    if (dumping) beanDump = std::make_shared<const std::string>(rules::writeBeanDump(decoded->snapshot, recorder.matches));
+    if (dumpOptions.file) {
+        Status written = writeFileAtomically(*dumpOptions.file, *beanDump);
+        std::string error = written ? "" : configFile_ + ": nativejmx.beanDump.file: " + written.error().message;
+        if (!error.empty() && error != w.lastDumpError) logLine(error);
+        w.lastDumpError = error;
+    }
+
+    // The rules' families can still fail (a duplicate series): the dump helps most then.
+    auto failedWithDump = [&](const std::string& reason) {
+        auto outcome = failure(500, "An Exception occurred while scraping metrics: " + reason);
+        outcome->beanDump = beanDump;
+        return outcome;
+    };
     Result<std::vector<expo::Family>> jmx = expo::assembleJmxFamilies(std::move(output.samples));
-    if (!jmx) return failure(500, "An Exception occurred while scraping metrics: " + jmx.error().message);
+    if (!jmx) return failedWithDump(jmx.error().message);
 
     std::vector<std::vector<expo::Family>> collectors;
     collectors.push_back(buildInfoFamilies());
@@ -353,9 +417,10 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
     collectors.push_back(std::move(jmxCollector));
 
     Result<std::vector<expo::Family>> merged = expo::mergeCollectors(std::move(collectors));
-    if (!merged) return failure(500, "An Exception occurred while scraping metrics: " + merged.error().message);
+    if (!merged) return failedWithDump(merged.error().message);
     auto outcome = std::make_shared<ScrapeOutcome>();
     outcome->families = std::move(merged).value();
+    outcome->beanDump = std::move(beanDump);
     return outcome;
 }
 

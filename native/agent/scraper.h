@@ -23,6 +23,8 @@ struct ScrapeOutcome {
     int status = 200;                     // 200, 500 (like the javaagent), 503 (no valid config / JVM gone)
     std::vector<expo::Family> families;   // status 200
     std::string message;                  // otherwise
+    // The bean dump of this scrape's walk (nativejmx.beanDump), also when the rules failed it.
+    std::shared_ptr<const std::string> beanDump;
 };
 
 // The exporter's own metrics (spec §9), shown one scrape late as upstream shows them.
@@ -60,12 +62,14 @@ public:
 private:
     void run();
     std::shared_ptr<const ScrapeOutcome> scrapeOnce(Walk& walk);
+    void noteLoaded(const rules::Config& config);
 
     const std::string configFile_;
     const std::string refusal_;
     std::unique_ptr<Walk> walk_;   // state owned by the scrape thread
     std::atomic<uint64_t> rejected_{0};
     std::atomic<int> scrapeTimeoutSeconds_{0};   // 0: wait for the walk however long it takes
+    std::atomic<int> dumpRefreshSeconds_{0};     // nativejmx.beanDump.file: walk after this long idle; 0: never
     std::atomic<uint64_t> timeouts_{0};
 
     std::mutex mu_;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <memory>
 
+#include "common/log.h"
 #include "http/endpoints.h"
 #include "http/server.h"
 
@@ -26,6 +27,11 @@ std::optional<std::chrono::milliseconds> deadlineFrom(const http::Request& reque
     return std::chrono::milliseconds(ms);
 }
 
+http::ScrapeFailure failureOf(const ScrapeOutcome& outcome) {
+    auto kind = outcome.status == 503 ? http::ScrapeFailure::Kind::NotConfigured : http::ScrapeFailure::Kind::ScrapeFailed;
+    return http::ScrapeFailure{kind, outcome.message};
+}
+
 // One request's view of the scraper: it carries that request's deadline.
 class RequestSource : public http::MetricsSource {
 public:
@@ -35,9 +41,17 @@ public:
     http::ScrapeOutcome scrape() override {
         std::shared_ptr<const ScrapeOutcome> outcome = scraper_.scrape(deadline_);
         if (outcome->status == 200) return outcome->families;
-        auto kind = outcome->status == 503 ? http::ScrapeFailure::Kind::NotConfigured
-                                           : http::ScrapeFailure::Kind::ScrapeFailed;
-        return http::ScrapeFailure{kind, outcome->message};
+        return failureOf(*outcome);
+    }
+
+    http::BeanDumpOutcome beanDump() override {
+        std::shared_ptr<const ScrapeOutcome> outcome = scraper_.scrape(deadline_);
+        if (outcome->beanDump) return *outcome->beanDump;
+        if (outcome->status == 200) {
+            return http::ScrapeFailure{http::ScrapeFailure::Kind::NotConfigured,
+                                       "nativejmx.beanDump.endpoint is not set in the current config"};
+        }
+        return failureOf(*outcome);
     }
 
 private:
@@ -52,7 +66,8 @@ public:
     std::unique_ptr<http::Server> server;
 };
 
-Result<Serving*> startServing(const AgentOptions& options, const rules::HttpServerConfig& config, Scraper& scraper) {
+Result<Serving*> startServing(const AgentOptions& options, const rules::HttpServerConfig& config, bool beansEndpoint,
+                              Scraper& scraper) {
     http::ServerOptions serverOptions;
     serverOptions.host = options.host;
     serverOptions.port = options.port.value_or(0);
@@ -64,6 +79,13 @@ Result<Serving*> startServing(const AgentOptions& options, const rules::HttpServ
 
     http::EndpointOptions endpoints;
     endpoints.customMetricsPath = config.metricsPath.value_or("");
+    if (beansEndpoint) {
+        endpoints.beans = config.basicAuth ? http::EndpointOptions::Beans::Served : http::EndpointOptions::Beans::Refused;
+        if (!config.basicAuth) {
+            logLine("nativejmx.beanDump.endpoint: /beans answers 403: the bean dump holds the String values of every "
+                    "MBean, so it is served only with httpServer.authentication; /metrics is served as usual");
+        }
+    }
 
     // The server pointer is known only once start() returns, but requests may come before.
     auto bound = std::make_shared<std::atomic<http::Server*>>(nullptr);

@@ -11,6 +11,8 @@ namespace nj::agent {
 class Serving;  // owns the HTTP server; lives as long as the JVM
 
 // Binds [host:]port synchronously: "cannot listen on HOST:PORT: Address already in use".
-Result<Serving*> startServing(const AgentOptions& options, const rules::HttpServerConfig& http, Scraper& scraper);
+// beansEndpoint: nativejmx.beanDump.endpoint of the config read at start-up.
+Result<Serving*> startServing(const AgentOptions& options, const rules::HttpServerConfig& http, bool beansEndpoint,
+                              Scraper& scraper);
 
 }  // namespace nj::agent

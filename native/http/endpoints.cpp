@@ -10,11 +10,13 @@ namespace {
 
 constexpr std::string_view kMetricsPath = "/metrics";
 constexpr std::string_view kHealthyPath = "/-/healthy";
+constexpr std::string_view kBeansPath = "/beans";
 
 constexpr std::string_view kTextContentType = "text/plain; version=0.0.4; charset=utf-8";
 constexpr std::string_view kOpenMetricsContentType = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 constexpr std::string_view kPlainTextContentType = "text/plain; charset=utf-8";
 constexpr std::string_view kHtmlContentType = "text/html; charset=utf-8";
+constexpr std::string_view kJsonContentType = "application/json; charset=utf-8";
 
 // client_java's landing page (DefaultHandler) for the metrics path /metrics: the javaagent
 // shows it for /metrics even when httpServer.metrics.path adds another path.
@@ -56,7 +58,7 @@ Note that the <tt>debug</tt> parameter is only for viewing different formats in 
 </html>
 )html";
 
-enum class Route { LandingPage, Metrics, Healthy, NotFound };
+enum class Route { LandingPage, Metrics, Healthy, Beans, NotFound };
 
 // The JDK HttpServer's context matching: the longest context path that prefixes the request
 // path wins, as plain string prefixes (so /metricsXYZ scrapes). Only a path not starting with
@@ -67,6 +69,7 @@ Route routeFor(std::string_view path, const EndpointOptions& options) {
         {kMetricsPath, Route::Metrics},
         {kHealthyPath, Route::Healthy},
         {options.customMetricsPath, Route::Metrics},
+        {options.beans == EndpointOptions::Beans::Off ? std::string_view() : kBeansPath, Route::Beans},
     };
     Route best = Route::NotFound;
     size_t bestLength = 0;
@@ -161,6 +164,24 @@ Response metricsResponse(const Request& request, MetricsSource& source) {
     }
 }
 
+Response beansResponse(const EndpointOptions& options, MetricsSource& source) {
+    if (options.beans != EndpointOptions::Beans::Served) {
+        return textResponse(403, kPlainTextContentType,
+                            "/beans is refused: the bean dump holds the String values of every MBean, so nativejmx "
+                            "serves it only when httpServer.authentication is configured. Use "
+                            "nativejmx.beanDump.file to have it written to a file instead.\n");
+    }
+    try {
+        BeanDumpOutcome outcome = source.beanDump();
+        if (const auto* failure = std::get_if<ScrapeFailure>(&outcome)) return failureResponse(*failure);
+        Response response = textResponse(200, kJsonContentType, std::get<std::string>(std::move(outcome)));
+        response.compressible = true;
+        return response;
+    } catch (const std::exception& e) {
+        return failureResponse({ScrapeFailure::Kind::ScrapeFailed, e.what()});
+    }
+}
+
 }  // namespace
 
 std::vector<Header> securityHeaders(bool tls) {
@@ -178,6 +199,8 @@ Response handleRequest(const Request& request, const EndpointOptions& options, M
             return metricsResponse(request, source);
         case Route::Healthy:
             return textResponse(200, kPlainTextContentType, "Exporter is healthy.\n");
+        case Route::Beans:
+            return beansResponse(options, source);
         case Route::LandingPage:
             return textResponse(200, kHtmlContentType, std::string(kLandingPage));
         case Route::NotFound:

@@ -23,16 +23,26 @@ struct ScrapeFailure {
 // The families of one scrape, merged and sorted, or why there are none.
 using ScrapeOutcome = std::variant<std::vector<expo::Family>, ScrapeFailure>;
 
+// A scrape's bean dump (JSON, docs/bean-dump.md), or why there is none.
+using BeanDumpOutcome = std::variant<std::string, ScrapeFailure>;
+
 class MetricsSource {
 public:
     virtual ~MetricsSource() = default;
     // Called on the server's threads, possibly on several at once.
     virtual ScrapeOutcome scrape() = 0;
+    // For /beans: scrapes and answers that walk's bean dump. Sources without one never serve it.
+    virtual BeanDumpOutcome beanDump() {
+        return ScrapeFailure{ScrapeFailure::Kind::NotConfigured, "this source has no bean dump"};
+    }
 };
 
 struct EndpointOptions {
     // httpServer.metrics.path, e.g. "/custom/metrics": served as well as /metrics. Empty: none.
     std::string customMetricsPath;
+    // /beans (nativejmx.beanDump.endpoint). Off: not a route (the landing page answers it, as
+    // before). Refused: 403, since nothing protects the String values the dump holds.
+    enum class Beans { Off, Refused, Served } beans = Beans::Off;
 };
 
 // X-content-type-options and X-frame-options, plus Strict-transport-security with TLS (§11.2).

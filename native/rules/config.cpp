@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <initializer_list>
 #include <fstream>
 #include <sstream>
 
@@ -251,16 +252,43 @@ Status readRules(const Reader& reader, Config& config, const Field& list) {
     return Ok{};
 }
 
-// Our extensions. Unlike the javaagent's keys, an unknown key here is an error: it is ours.
-Status readNativeOptions(const Reader& reader, const Field& map, NativeOptions& out) {
-    if (map.isNull()) return Ok{};
+// A map of our own: an unknown key is an error, since it is ours and surely a typo.
+Status checkOwnKeys(const Reader& reader, const Field& map, std::initializer_list<std::string_view> known) {
     NJ_TRY(reader.castMap(map));
     for (size_t i = 0; i < map.node->entries.size(); i++) {
         Field key = map.entryKey(i);
-        bool known = key.node->kind == yaml::Kind::String && key.node->text == "gcPauseHistogram";
-        if (!known) return reader.error(key, "unknown key; nativejmx: knows gcPauseHistogram");
+        bool isKnown = key.node->kind == yaml::Kind::String &&
+                       std::find(known.begin(), known.end(), key.node->text) != known.end();
+        if (!isKnown) {
+            std::string names;
+            for (std::string_view name : known) names += (names.empty() ? "" : ", ") + std::string(name);
+            return reader.error(key, "unknown key; " + map.path + ": knows " + names);
+        }
     }
-    return readFlag(reader, map.child("gcPauseHistogram"), out.gcPauseHistogram);
+    return Ok{};
+}
+
+Status readBeanDumpOptions(const Reader& reader, const Field& map, BeanDumpOptions& out) {
+    if (map.isNull()) return Ok{};
+    NJ_TRY(checkOwnKeys(reader, map, {"endpoint", "file", "refreshSeconds"}));
+    NJ_TRY(readFlag(reader, map.child("endpoint"), out.endpoint));
+    Field file = map.child("file");
+    NJ_ASSIGN(out.file, reader.castString(file, Nulls::Allow));
+    if (out.file && out.file->empty()) return reader.error(file, "must name a file");
+    Field refresh = map.child("refreshSeconds");
+    std::optional<int> seconds;
+    NJ_ASSIGN(seconds, reader.castInteger(refresh, Nulls::Allow));
+    if (seconds && *seconds < 1) return reader.error(refresh, "must be at least 1");
+    out.refreshSeconds = seconds.value_or(out.refreshSeconds);
+    return Ok{};
+}
+
+// Our extensions. Unlike the javaagent's keys, an unknown key here is an error: it is ours.
+Status readNativeOptions(const Reader& reader, const Field& map, NativeOptions& out) {
+    if (map.isNull()) return Ok{};
+    NJ_TRY(checkOwnKeys(reader, map, {"gcPauseHistogram", "beanDump"}));
+    NJ_TRY(readFlag(reader, map.child("gcPauseHistogram"), out.gcPauseHistogram));
+    return readBeanDumpOptions(reader, map.child("beanDump"), out.beanDump);
 }
 
 Status readCollector(const Reader& reader, const Field& root, Config& config) {

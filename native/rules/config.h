@@ -91,9 +91,17 @@ struct HttpServerConfig {
     std::optional<TlsConfig> ssl;
 };
 
+// nativejmx.beanDump: the snapshot the rules consume, as JSON (docs/bean-dump.md).
+struct BeanDumpOptions {
+    bool endpoint = false;              // serve /beans (only behind httpServer.authentication)
+    std::optional<std::string> file;    // written after every scrape,
+    int refreshSeconds = 60;            // and after this long without one
+};
+
 // Our own extensions: `nativejmx:` at the top level, ignored by the javaagent.
 struct NativeOptions {
     bool gcPauseHistogram = false;
+    BeanDumpOptions beanDump;
 };
 
 struct Config {

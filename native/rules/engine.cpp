@@ -115,7 +115,8 @@ std::string_view propertyOr(const Properties& props, std::string_view key, std::
 // Processes the attributes of one snapshot against the rules (spec §4.4–§5.7).
 class AttributeProcessor {
 public:
-    AttributeProcessor(Engine& engine, Engine::Output& out) : engine_(engine), config_(*engine.config_), out_(out) {}
+    AttributeProcessor(Engine& engine, Engine::Output& out, MatchObserver* observer)
+        : engine_(engine), config_(*engine.config_), out_(out), observer_(observer) {}
 
     void bean(const Bean& bean) {
         Properties props = parseKeyProperties(bean.keyProperties);
@@ -301,6 +302,24 @@ private:
     // spec §5.3: the per-attribute algorithm
     void record(std::string_view domain, const Properties& props, const AttrKeys& attrKeys, std::string_view attrName,
                 std::string_view description, bool hasDescription, const Leaf& leaf) {
+        if (observer_ == nullptr) {
+            decide(domain, props, attrKeys, attrName, description, hasDescription, leaf);
+            return;
+        }
+        size_t samplesBefore = out_.samples.size();
+        Decision decision = decide(domain, props, attrKeys, attrName, description, hasDescription, leaf);
+        buildInput(plainInput_, domain, props, attrKeys, attrName, &leaf);
+        const expo::RawSample* sample = out_.samples.size() > samplesBefore ? &out_.samples.back() : nullptr;
+        observer_->decided(plainInput_, decision.rule, decision.cached, sample);
+    }
+
+    struct Decision {
+        std::optional<size_t> rule;   // the rule that decided, if any
+        bool cached = false;
+    };
+
+    Decision decide(std::string_view domain, const Properties& props, const AttrKeys& attrKeys, std::string_view attrName,
+                    std::string_view description, bool hasDescription, const Leaf& leaf) {
         std::string key;
         Engine::CacheEntry* hit = nullptr;
         if (engine_.hasCache_) {
@@ -311,7 +330,7 @@ private:
                 touch(*hit);
                 if (hit->match.matched) {
                     emit(hit->match, leaf);
-                    return;
+                    return {hit->match.rule, true};
                 }
             }
         }
@@ -333,24 +352,29 @@ private:
                 built[variant] = true;
             }
             input_ = &inputs_[variant];
-            if (compiled.pattern != nullptr && !compiled.pattern->match(*input_, groups_)) continue;
+            bool matched = compiled.pattern == nullptr || compiled.pattern->match(*input_, groups_);
+            size_t index = static_cast<size_t>(&compiled - engine_.rules_.data());
+            if (observer_ != nullptr) observer_->tried(index, *input_, matched);
+            if (!matched) continue;
 
             Engine::CachedMatch match = apply(compiled, domain, props, attrKeys, name, attrName, description,
                                               hasDescription);
-            if (!match.matched) return;  // first matching rule wins, even when it drops the attribute
+            match.rule = index;
+            if (!match.matched) return {index};  // first matching rule wins, even when it drops the attribute
             if (rule.cache) {
                 auto& entry = engine_.cache_[key];
                 entry.match = match;
                 touch(entry);
             }
             emit(match, leaf);
-            return;
+            return {index};
         }
         if (engine_.hasCache_ && hit == nullptr) {
             auto& entry = engine_.cache_[key];
             entry.match = Engine::CachedMatch{};
             touch(entry);
         }
+        return {};
     }
 
     void touch(Engine::CacheEntry& entry) {
@@ -426,6 +450,8 @@ private:
     Engine& engine_;
     const Config& config_;
     Engine::Output& out_;
+    MatchObserver* observer_;
+    std::string plainInput_;              // observer_ only
     std::vector<expo::Label> customLabels_;
     std::deque<std::string> arena_;   // names made during this scrape (tabular keys, extra metrics)
     std::deque<Node> extraNodes_;
@@ -464,10 +490,10 @@ std::vector<std::string> Engine::pcre2Rules() const {
     return out;
 }
 
-Engine::Output Engine::collect(const Snapshot& snapshot) {
+Engine::Output Engine::collect(const Snapshot& snapshot, MatchObserver* observer) {
     Output out;
     generation_++;
-    AttributeProcessor processor(*this, out);
+    AttributeProcessor processor(*this, out, observer);
     try {
         for (const Bean& bean : snapshot.beans) processor.bean(bean);
     } catch (const ScrapeAbort& e) {

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -15,6 +16,20 @@
 #include "rules/snapshot.h"
 
 namespace nj::rules {
+
+// Sees how each attribute value is decided, for the bean dump and nativejmx-check --explain.
+// Without one (the default) the engine pays one pointer test per value and per rule tried.
+class MatchObserver {
+public:
+    virtual ~MatchObserver() = default;
+    // Rule `rule` was tried on `input`, the pattern input (spec §5.1) as that rule sees it.
+    virtual void tried(size_t rule, std::string_view input, bool matched) = 0;
+    // The value was decided by rule `rule`, or by none (nullopt); cached: by the rule cache.
+    // plainInput is the pattern input without snake case and with the value; sample is what it
+    // produced (null: nothing, e.g. a String value or a name that expanded to nothing).
+    virtual void decided(std::string_view plainInput, std::optional<size_t> rule, bool cached,
+                         const expo::RawSample* sample) = 0;
+};
 
 class Engine {
 public:
@@ -29,7 +44,7 @@ public:
         size_t cachedBeans = 0;   // jmx_scrape_cached_beans (spec §12.1)
     };
 
-    Output collect(const Snapshot& snapshot);
+    Output collect(const Snapshot& snapshot, MatchObserver* observer = nullptr);
 
     const Config& config() const { return *config_; }
     // "rules[3] (line 40): <why>" for each rule that runs on PCRE2 rather than RE2.
@@ -42,6 +57,7 @@ public:
     // A rule result remembered by the rule cache (spec §12.1).
     struct CachedMatch {
         bool matched = false;
+        size_t rule = 0;   // the index of the rule that matched
         std::string name;
         expo::MetricType type = expo::MetricType::Unknown;
         std::string help;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/utf8.h"
 #include "rules/regex_properties.h"
 
 namespace nj::rules::javaregex {
@@ -213,28 +214,6 @@ std::vector<char32_t> decodeUtf8(std::string_view s) {
         valid = valid && c >= kSmallest[extra] && c <= kMaxCodePoint && !(c >= 0xD800 && c <= 0xDFFF);
         out.push_back(valid ? c : 0xFFFD);
         i += valid ? 1 + extra : 1;
-    }
-    return out;
-}
-
-std::string encodeUtf8(std::u32string_view text) {
-    std::string out;
-    for (char32_t c : text) {
-        if (c < 0x80) {
-            out.push_back(static_cast<char>(c));
-        } else if (c < 0x800) {
-            out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-            out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-        } else if (c < 0x10000) {
-            out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-            out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-            out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-        } else {
-            out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-            out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-            out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-            out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-        }
     }
     return out;
 }

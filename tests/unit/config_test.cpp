@@ -218,10 +218,35 @@ TEST(ConfigCollector, NativejmxExtensions) {
     EXPECT_TRUE(accept("nativejmx:\n  gcPauseHistogram: true\n").nativejmx.gcPauseHistogram);
     EXPECT_FALSE(accept("nativejmx:\n").nativejmx.gcPauseHistogram);
     EXPECT_EQ(refuse("nativejmx:\n  gcPauseHistogam: true\n"),
-              "/etc/cfg.yaml: nativejmx.gcPauseHistogam (line 2): unknown key; nativejmx: knows gcPauseHistogram");
+              "/etc/cfg.yaml: nativejmx.gcPauseHistogam (line 2): unknown key; nativejmx: knows gcPauseHistogram, beanDump");
     EXPECT_EQ(refuse("nativejmx:\n  gcPauseHistogram: \"true\"\n"),
               "/etc/cfg.yaml: nativejmx.gcPauseHistogram (line 2): must be true or false, found the string \"true\"");
     EXPECT_EQ(refuse("nativejmx: true\n"), "/etc/cfg.yaml: nativejmx (line 1): must be a map, found the boolean true");
+}
+
+TEST(ConfigCollector, NativejmxBeanDump) {
+    Config off = accept("{}\n");
+    EXPECT_FALSE(off.nativejmx.beanDump.endpoint);
+    EXPECT_FALSE(off.nativejmx.beanDump.file.has_value());
+    Config on = accept("nativejmx:\n  beanDump:\n    endpoint: true\n    file: /tmp/beans.json\n");
+    EXPECT_TRUE(on.nativejmx.beanDump.endpoint);
+    EXPECT_EQ(on.nativejmx.beanDump.file, "/tmp/beans.json");
+    EXPECT_EQ(on.nativejmx.beanDump.refreshSeconds, 60);
+    EXPECT_EQ(accept("nativejmx:\n  beanDump:\n    refreshSeconds: 5\n").nativejmx.beanDump.refreshSeconds, 5);
+    EXPECT_EQ(refuse("nativejmx:\n  beanDump:\n    refreshSeconds: 0\n"),
+              "/etc/cfg.yaml: nativejmx.beanDump.refreshSeconds (line 3): must be at least 1");
+    EXPECT_EQ(refuse("nativejmx:\n  beanDump:\n    endpiont: true\n"),
+              "/etc/cfg.yaml: nativejmx.beanDump.endpiont (line 3): unknown key; nativejmx.beanDump: knows endpoint, file, "
+              "refreshSeconds");
+    EXPECT_EQ(refuse("nativejmx:\n  beanDump:\n    endpoint: yes please\n"),
+              "/etc/cfg.yaml: nativejmx.beanDump.endpoint (line 3): must be true or false, found the string \"yes please\"");
+    EXPECT_EQ(refuse("nativejmx:\n  beanDump:\n    file: \"\"\n"),
+              "/etc/cfg.yaml: nativejmx.beanDump.file (line 3): must name a file");
+    EXPECT_EQ(refuse("nativejmx:\n  beanDump:\n    file: 7\n"),
+              "/etc/cfg.yaml: nativejmx.beanDump.file (line 3): must be a string, found the integer 7; put it in quotes "
+              "to make it a string");
+    EXPECT_EQ(refuse("nativejmx:\n  beanDump: [file]\n"),
+              "/etc/cfg.yaml: nativejmx.beanDump (line 2): must be a map, found a list");
 }
 
 TEST(ConfigCollector, ObjectNameAttributeMaps) {

@@ -48,6 +48,12 @@ public:
     }
 
     const std::vector<Family>& families() const { return std::get<std::vector<Family>>(outcome); }
+
+    nj::http::BeanDumpOutcome dump = std::string("{\"format\": \"nativejmx-bean-dump\"}\n");
+    nj::http::BeanDumpOutcome beanDump() override {
+        ++scrapes;
+        return dump;
+    }
 };
 
 Request get(const std::string& path, std::vector<nj::http::QueryParameter> query = {},
@@ -249,6 +255,47 @@ TEST(HttpEndpoints, InvalidConfigurationIs503WithTheReason) {
 }
 
 // ---- Security headers -------------------------------------------------------------------------
+
+// ---- /beans (nativejmx.beanDump.endpoint) -------------------------------------------------------
+
+TEST(HttpEndpoints, BeansIsTheLandingPageUnlessEnabled) {
+    FakeSource source;
+    Response response = handleRequest(get("/beans"), {}, source);
+    EXPECT_EQ(response.status, 200);
+    EXPECT_EQ(contentType(response), "text/html; charset=utf-8");
+    EXPECT_EQ(source.scrapes, 0);
+}
+
+EndpointOptions withBeans(EndpointOptions::Beans beans) {
+    EndpointOptions options;
+    options.beans = beans;
+    return options;
+}
+
+TEST(HttpEndpoints, BeansWithoutAuthenticationIs403AndScrapesNothing) {
+    FakeSource source;
+    EndpointOptions options = withBeans(EndpointOptions::Beans::Refused);
+    Response response = handleRequest(get("/beans"), options, source);
+    EXPECT_EQ(response.status, 403);
+    EXPECT_EQ(contentType(response), kPlain);
+    EXPECT_NE(response.body.find("httpServer.authentication"), std::string::npos) << response.body;
+    EXPECT_EQ(source.scrapes, 0);
+    EXPECT_EQ(handleRequest(get("/metrics"), options, source).status, 200);   // the rest is served
+}
+
+TEST(HttpEndpoints, BeansServedIsTheSourcesDumpAsJson) {
+    FakeSource source;
+    EndpointOptions options = withBeans(EndpointOptions::Beans::Served);
+    Response response = handleRequest(get("/beans"), options, source);
+    EXPECT_EQ(response.status, 200);
+    EXPECT_EQ(contentType(response), "application/json; charset=utf-8");
+    EXPECT_EQ(response.body, std::get<std::string>(source.dump));
+    EXPECT_TRUE(response.compressible);
+    source.dump = ScrapeFailure{ScrapeFailure::Kind::NotConfigured, "no valid config"};
+    Response failed = handleRequest(get("/beans"), options, source);
+    EXPECT_EQ(failed.status, 503);
+    EXPECT_EQ(failed.body, "no valid config\n");
+}
 
 TEST(HttpEndpoints, SecurityHeaders) {
     auto plain = nj::http::securityHeaders(false);
