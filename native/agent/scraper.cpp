@@ -150,13 +150,18 @@ struct Scraper::Walk {
     std::optional<timespec> loadedTime;      // mtime of the file when it was last loaded
     std::string lastLoggedError;
     SelfMetrics self;
+    // The javaagent registers the JVM/process families once, at start-up: a reload of
+    // excludeJvmMetrics only changes which beans are read (spec §1.2, §13).
+    std::optional<bool> jvmFamilies;
 };
 
 Scraper::Scraper(std::string configFile, Result<rules::Config> initial, std::string refusal)
     : configFile_(std::move(configFile)), refusal_(std::move(refusal)), walk_(std::make_unique<Walk>()) {
     walk_->loadedTime = modificationTime(configFile_);
+    if (initial && !initial->agentModeError.empty()) initial = makeError(initial->agentModeError);
     if (initial) {
         scrapeTimeoutSeconds_ = initial->scrapeTimeoutSeconds.value_or(0);
+        walk_->jvmFamilies = !initial->excludeJvmMetrics;
         auto engine = rules::Engine::create(std::make_shared<const rules::Config>(std::move(initial).value()));
         if (engine) {
             walk_->engine = std::move(engine).value();
@@ -252,6 +257,8 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
     std::optional<timespec> now = modificationTime(configFile_);
     if (!w.engine || !sameTime(now, w.loadedTime)) {
         Result<rules::Config> config = rules::loadConfigFile(configFile_);
+        // Without a config yet, this is still the javaagent's start-up, which refuses it.
+        if (config && !config->agentModeError.empty() && !w.engine) config = makeError(config->agentModeError);
         Result<std::unique_ptr<rules::Engine>> engine =
             config ? rules::Engine::create(std::make_shared<const rules::Config>(std::move(config).value()))
                    : Result<std::unique_ptr<rules::Engine>>(config.error());
@@ -276,6 +283,11 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
     }
     if (!w.engine) return failure(503, "nativejmx has no valid config: " + w.configError + "\n");
     const rules::Config& config = w.engine->config();
+    // A reloaded config that asks for a remote JVM: the javaagent fails every scrape (spec §13).
+    if (!config.agentModeError.empty()) {
+        return failure(500, "An Exception occurred while scraping metrics: " + config.agentModeError + "\n");
+    }
+    if (!w.jvmFamilies) w.jvmFamilies = !config.excludeJvmMetrics;   // the start-up config was bad
 
     if (!w.thread) {
         w.thread = std::make_unique<jvm::AttachedThread>("nativejmx-scrape");
@@ -297,7 +309,7 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
     }
 
     auto started = std::chrono::steady_clock::now();
-    Result<std::string> bytes = w.shim->walk(env, !config.excludeJvmMetrics);
+    Result<std::string> bytes = w.shim->walk(env, *w.jvmFamilies);
     if (!bytes) {
         w.self.error = true;
         return failure(500, "An Exception occurred while scraping metrics: " + bytes.error().message);
@@ -315,7 +327,7 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
 
     std::vector<std::vector<expo::Family>> collectors;
     collectors.push_back(buildInfoFamilies());
-    if (!config.excludeJvmMetrics) {
+    if (*w.jvmFamilies) {
         std::vector<expo::Family> jvmFamilies = std::move(decoded->jvmFamilies);
         for (auto& f : processFamilies()) jvmFamilies.push_back(std::move(f));
         collectors.push_back(std::move(jvmFamilies));

@@ -323,10 +323,11 @@ Status readCollector(const Reader& reader, const Field& root, Config& config) {
     // hostPort always makes a URL; jmxUrl does unless it is "" (null fails: isEmpty() on null).
     bool remote = !hostPort.absent() || (!jmxUrl.absent() && (!url || !url->empty()));
     if (remote) {
-        return reader.error(hostPort.absent() ? jmxUrl : hostPort,
-                            "Configuration error: When running jmx_exporter as a Java agent, you must not configure "
-                            "'jmxUrl' or 'hostPort' because you don't want to monitor a remote JVM. nativejmx reads "
-                            "the JVM it runs in: remove this key.");
+        config.agentModeError =
+            reader.located(hostPort.absent() ? jmxUrl : hostPort,
+                           "Configuration error: When running jmx_exporter as a Java agent, you must not configure "
+                           "'jmxUrl' or 'hostPort' because you don't want to monitor a remote JVM. nativejmx reads "
+                           "the JVM it runs in: remove this key.");
     }
     return Ok{};
 }

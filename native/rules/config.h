@@ -121,6 +121,10 @@ struct Config {
     NativeOptions nativejmx;
 
     std::vector<std::string> warnings;                // not errors: e.g. an empty document read as {}
+    // Set when jmxUrl or hostPort asks for a remote JVM: the file is a valid collector config, but
+    // the javaagent refuses it in agent mode, at start-up and on every scrape after a reload
+    // (spec §1.2, §13). The message names the file, the key and the line.
+    std::string agentModeError;
 };
 
 // Reads and validates a config file. Errors name the file, the key path and the line:

@@ -18,10 +18,11 @@ Config accept(const std::string& yaml) {
     return config.ok() ? config.value() : Config{};
 }
 
+// What the javaagent refuses at start-up: a config error, or the agent-mode check.
 std::string refuse(const std::string& yaml) {
     Result<Config> config = parseConfig(yaml, kFile);
-    EXPECT_FALSE(config.ok()) << yaml;
-    return config.ok() ? "" : config.error().message;
+    EXPECT_FALSE(config.ok() && config->agentModeError.empty()) << yaml;
+    return config.ok() ? config->agentModeError : config.error().message;
 }
 
 // True when the message contains `part` (gtest prints both on failure).
@@ -197,7 +198,11 @@ TEST(ConfigCollector, AgentModeRefusesRemoteConnections) {
     EXPECT_EQ(refuse("hostPort: h:1\njmxUrl: x\n"),
               "/etc/cfg.yaml: jmxUrl (line 2): At most one of hostPort and jmxUrl must be provided");
     EXPECT_TRUE(mentions(refuse("jmxUrl: 5\n"), "jmxUrl (line 1): must be a string"));
-    accept("jmxUrl: \"\"\n");   // an empty URL is no remote connection
+    EXPECT_TRUE(accept("jmxUrl: \"\"\n").agentModeError.empty());   // an empty URL is no remote connection
+    // The rest of the file is read: a reload may install it, and then every scrape fails (spec §13).
+    Config remote = parseConfig("hostPort: h:1\nrules:\n  - pattern: x\n", kFile).value();
+    EXPECT_EQ(remote.rules.size(), 1u);
+    EXPECT_TRUE(mentions(remote.agentModeError, "/etc/cfg.yaml: hostPort (line 1): " + agentMessage));
 }
 
 TEST(ConfigCollector, StandaloneCredentialsAndSsl) {
