@@ -317,6 +317,10 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
     Result<jvm::DecodedWalk> decoded = jvm::decodeWalk(std::move(bytes).value());
     if (!decoded) return failure(500, "An Exception occurred while scraping metrics: " + decoded.error().message);
     rules::Engine::Output output = w.engine->collect(decoded->snapshot);
+    for (const std::string& rule : w.engine->rulesNewlyAtMatchLimit()) {
+        logLine(config.file + ": " + rule + ": the pattern hit the PCRE2 match limit (too much backtracking) on an "
+                "input, which then counts as not matched; logged once per rule");
+    }
     auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     w.self.durationSeconds = static_cast<double>(elapsed.count()) / 1000.0;
     w.self.error = output.abortReason.has_value();

@@ -82,6 +82,9 @@ def test_strimzi_current_skips_request_metrics_through_its_lookahead(server):
     expect(fams, "kafka_server_socket_server_metrics_connection_count", "gauge",
            {"listener": "PLAINTEXT", "networkProcessor": "0"}, "3.0")
     absent(fams, "kafka_server_socket_server_metrics_connection_creation")
+    # The nine look-ahead rules run on PCRE2, and the agent says so once (the first at line 57).
+    pcre2 = [line for line in server[0].nativejmx_lines() if "run on PCRE2" in line]
+    assert len(pcre2) == 1 and "9 rule(s) run on PCRE2" in pcre2[0] and "(line 57)" in pcre2[0], pcre2
 
 
 def test_strimzi_previous_revision_exports_request_metrics(server):

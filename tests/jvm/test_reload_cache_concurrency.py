@@ -157,3 +157,22 @@ def test_reloaded_remote_connection_fails_every_scrape_until_fixed(launcher, tmp
     assert value(fams, "fixed_int") == "42.0"
     assert reloads(fams) == ("1.0", "0.0")
     assert reloads(families(jvm)) == ("2.0", "0.0")
+
+
+def test_match_limit_counts_as_no_match_and_is_logged_once(launcher, tmp_path):
+    # The look-ahead's nested quantifier backtracks exponentially over "nativejmx.test<type=Values><>..."
+    # (never followed by ":x"), so PCRE2 stops at its match limit: no match, the next rule decides.
+    jvm, config = start(launcher, tmp_path, ONLY_VALUES + "rules:\n"
+                        "  - pattern: '(?=([a-zA-Z.<>=]+)+:x)'\n"
+                        "    name: never\n"
+                        "  - pattern: 'nativejmx.test<type=Values><>IntValue'\n"
+                        "    name: fallback_int\n")
+    for _ in range(2):
+        fams = families(jvm)
+        assert value(fams, "fallback_int") == "42.0"
+        assert "never" not in fams
+    lines = jvm.nativejmx_lines()
+    pcre2 = [line for line in lines if "run on PCRE2" in line]
+    assert len(pcre2) == 1 and "rules[0] (line 3)" in pcre2[0] and str(config) in pcre2[0], lines
+    limit = [line for line in lines if "match limit" in line and "run on PCRE2" not in line]
+    assert len(limit) == 1 and "rules[0] (line 3)" in limit[0] and str(config) in limit[0], lines
