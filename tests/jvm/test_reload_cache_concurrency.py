@@ -176,3 +176,66 @@ def test_match_limit_counts_as_no_match_and_is_logged_once(launcher, tmp_path):
     assert len(pcre2) == 1 and "rules[0] (line 3)" in pcre2[0] and str(config) in pcre2[0], lines
     limit = [line for line in lines if "match limit" in line and "run on PCRE2" not in line]
     assert len(limit) == 1 and "rules[0] (line 3)" in limit[0] and str(config) in limit[0], lines
+
+
+CUSTOMIZED = """metricCustomizers:
+  - mbeanFilter:
+      domain: nativejmx.test
+      properties:
+        type: Values
+    attributesAsLabels: [StringValue]
+    extraMetrics:
+      - name: isActive
+        value: true
+        description: Is it active
+  - mbeanFilter:
+      domain: nativejmx.test
+    attributesAsLabels: [Threads]
+rules:
+  - pattern: 'nativejmx.test<type=(Values|Stats)><>(IntValue|isActive|Threads)'
+"""
+
+
+def test_metric_customizers_label_every_sample_of_the_bean(launcher, tmp_path):
+    # spec §4.4: the first matching customizer only; attributesAsLabels on every sample of the bean;
+    # an extra metric goes through the rules like an attribute, with its description in HELP.
+    jvm, _ = start(launcher, tmp_path, CUSTOMIZED)
+    fams = families(jvm)
+    assert fams["nativejmx_test_Values_IntValue"].sample_lines() == [
+        'nativejmx_test_Values_IntValue{StringValue="hello"} 42.0']
+    active = fams["nativejmx_test_Values_isActive"]
+    assert active.sample_lines() == ['nativejmx_test_Values_isActive{StringValue="hello"} 1.0']
+    assert active.help_line == ("# HELP nativejmx_test_Values_isActive "
+                                "Is it active nativejmx.test:name=null,type=Values,attribute=isActive")
+    # type=Stats is not matched by the first customizer's properties: the second one applies.
+    assert fams["nativejmx_test_Stats_Threads"].sample_lines() == ['nativejmx_test_Stats_Threads{Threads="3"} 3.0']
+
+
+def test_scrape_abort_keeps_earlier_samples_and_shows_the_error_next_scrape(launcher, tmp_path):
+    # spec §15: a bad group reference aborts the scrape (HTTP 200 with what was recorded), and
+    # jmx_scrape_error shows 1 one scrape late (§9).
+    jvm, config = start(launcher, tmp_path, ONLY_VALUES + "rules:\n"
+                        "  - pattern: 'nativejmx.test<type=Values><>IntValue: (\\d+)'\n"
+                        "    name: bad_$2\n")
+    fams = families(jvm)
+    assert value(fams, "jmx_scrape_error") == "0.0"
+    assert not {name for name in fams if name.startswith("bad")}
+    assert value(families(jvm), "jmx_scrape_error") == "1.0"
+    replace(config, named_int("good_int"))
+    fams = families(jvm)
+    assert value(fams, "good_int") == "42.0"
+    assert value(fams, "jmx_scrape_error") == "1.0"
+    assert value(families(jvm), "jmx_scrape_error") == "0.0"
+
+
+def test_negative_counter_fails_the_scrape_with_500(launcher, tmp_path):
+    # spec §7.4: client_java refuses a negative counter value; the javaagent answers 500.
+    jvm, _ = start(launcher, tmp_path, ONLY_VALUES + "rules:\n"
+                   "  - pattern: 'nativejmx.test<type=Values><>IntValue'\n"
+                   "    name: below_zero\n"
+                   "    type: COUNTER\n"
+                   "    valueFactor: -1\n")
+    response = scrape(jvm.port, timeout=60)
+    assert response.status == 500, response.text
+    assert response.text.startswith("An Exception occurred while scraping metrics: ")
+    assert "counters cannot have a negative value" in response.text
