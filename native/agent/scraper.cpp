@@ -28,9 +28,12 @@ std::optional<timespec> modificationTime(const std::string& file) {
     return st.st_mtim;
 }
 
-bool sameTime(const std::optional<timespec>& a, const std::optional<timespec>& b) {
-    if (!a || !b) return a.has_value() == b.has_value();
-    return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+// The javaagent reloads when File.lastModified() is newer than at the last load; a missing file
+// reads as 0, never newer, so the config in use stays without counting a failure (spec §13).
+bool isNewer(const std::optional<timespec>& now, const std::optional<timespec>& loaded) {
+    if (!now) return false;
+    if (!loaded) return true;
+    return now->tv_sec != loaded->tv_sec ? now->tv_sec > loaded->tv_sec : now->tv_nsec > loaded->tv_nsec;
 }
 
 expo::Family gauge(std::string name, std::string help, double value, std::string unit = "") {
@@ -253,9 +256,9 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
     SelfMetrics shown = w.self;  // the values of the previous scrape (spec §9)
     shown.timeouts = timeouts_.load();
 
-    // Config reload (spec §13): whenever the file's mtime differs from the last load.
+    // Config reload (spec §13): whenever the file is newer than at the last load.
     std::optional<timespec> now = modificationTime(configFile_);
-    if (!w.engine || !sameTime(now, w.loadedTime)) {
+    if (!w.engine || isNewer(now, w.loadedTime)) {
         Result<rules::Config> config = rules::loadConfigFile(configFile_);
         // Without a config yet, this is still the javaagent's start-up, which refuses it.
         if (config && !config->agentModeError.empty() && !w.engine) config = makeError(config->agentModeError);

@@ -81,6 +81,20 @@ def test_reload_good_to_good_to_bad_to_good(launcher, tmp_path):
     assert reloads(families(jvm)) == ("2.0", "3.0"), "an unchanged file is not reloaded"
 
 
+def test_deleted_file_keeps_the_config_without_counting_failures(launcher, tmp_path):
+    # The javaagent compares File.lastModified(), which is 0 for a missing file: never newer (§13).
+    jvm, config = start(launcher, tmp_path, named_int("first_int"))
+    config.unlink()
+    for _ in range(2):
+        fams = families(jvm)
+        assert value(fams, "first_int") == "42.0"
+        assert reloads(fams) == ("0.0", "0.0")
+    replace(config, named_int("second_int"))
+    assert value(families(jvm), "second_int") == "42.0"
+    assert reloads(families(jvm)) == ("1.0", "0.0")
+    assert jvm.nativejmx_lines() == []
+
+
 CACHED = ONLY_VALUES + """rules:
   - pattern: 'nativejmx.test<type=Values><>IntValue: (.*)'
     name: cached_int
