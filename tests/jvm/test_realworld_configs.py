@@ -1,7 +1,8 @@
 """The real-world configs of ../shared/realworld/ on server-shaped beans (spec §3, §5, §6, §16).
 
-One JVM registers small populations of Kafka, Cassandra, Tomcat, ZooKeeper, WildFly, ActiveMQ,
-Flink and Hazelcast MBeans (tests/jvm/fixtures/ServerShapedBeans.java). Each test writes one
+One JVM registers small populations of Kafka (and Kafka Streams), Cassandra, Tomcat, ZooKeeper,
+WildFly, ActiveMQ and Artemis, Flink, Hazelcast, Spark, Helix and WebLogic MBeans
+(tests/jvm/fixtures/ServerShapedBeans.java). Each test writes one
 config, unchanged, into the agent's config file; the agent reloads it at the next scrape (§13).
 Every expected series below was derived by hand from the config's rule text (pattern captures,
 name template, lowercasing, labels, type, valueFactor, suffix stripping) and the fixture's fixed
@@ -231,6 +232,81 @@ def test_presto_reads_only_the_included_bean(server):
     # includeObjectNames: [java.lang:type=Threading] -> no server bean is read.
     absent(fams, "kafka_")
     absent(fams, "java_lang_Memory")
+
+
+def test_kafka_0_8_2_mixed_types_of_one_stripped_name_are_untyped(server):
+    fams = scrape_with(server, EXAMPLES / "kafka-0-8-2.yml")
+    # `name=(.+)PerSec\w*, topic=(.+)` (no type) and `name=(.+)PerSec\w*` (COUNTER) both name
+    # kafka_server_brokertopicmetrics_bytesin_total: one family after stripping, mixed types -> untyped.
+    expect(fams, "kafka_server_brokertopicmetrics_bytesin", "untyped", {"topic": "orders"}, "1234.0")
+    expect(fams, "kafka_server_brokertopicmetrics_bytesin", "untyped", {}, "5000.0")
+    expect(fams, "kafka_log_size", "untyped", {"topic": "orders", "partition": "0"}, "4096.0")
+    expect(fams, "kafka_controller_kafkacontroller_activecontrollercount", "untyped", {}, "1.0")
+    # request=(.+) also takes ", version=9".
+    expect(fams, "kafka_network_requestmetrics_requests", "untyped", {"request": "Produce, version=9"}, "100.0")
+
+
+def test_kafka_before_0_8_2_quoted_names(server):
+    fams = scrape_with(server, EXAMPLES / "kafka-pre0-8-2.yml")
+    expect(fams, "kafka_server_brokertopicmetrics_bytesin_total", "counter", {"topic": "orders"}, "321.0")
+    expect(fams, "kafka_log_size", "untyped", {"topic": "orders", "partition": "0"}, "77.0")
+
+
+def test_kafka_streams(server):
+    fams = scrape_with(server, EXAMPLES / "kafka_stream.yml")
+    expect(fams, "kafka_streams_thread_poll_latency_max", "gauge", {}, "12.0",
+           "Maximum poll latency of a stream thread")
+    expect(fams, "kafka_streams_thread_commit_rate", "gauge", {}, "0.5")
+    expect(fams, "kafka_streams_alive_stream_threads", "gauge", {}, "2.0")
+    # state: RUNNING with value 1 and the client id from `.*client-id=(.+)`.
+    expect(fams, "kafka_streams_state_running", "gauge", {"clientid": "app-1"}, "1.0")
+    absent(fams, "kafka_streams_state_rebalancing")
+
+
+def test_spark_3_names_have_a_type_property(server):
+    fams = scrape_with(server, EXAMPLES / "spark-3-0.yml")
+    app = "app-20160809000059-0003"
+    expect(fams, "spark_driver_DAGScheduler_stage_failedStages", "gauge", {"app_id": app}, "0.0")
+    expect(fams, "spark_executor_threadpool_activeTasks", "gauge", {"app_id": app, "executor_id": "1"}, "2.0")
+    # filesystem gauges are exported as counters: spark_executor_filesystem_$3_total.
+    expect(fams, "spark_executor_filesystem_hdfs_read_bytes_total", "counter", {"app_id": app, "executor_id": "1"},
+           "2048.0")
+    # The Spark 2 bean has no type=gauges: no rule takes it.
+    assert len(fams["spark_driver_DAGScheduler_stage_failedStages"].samples) == 1
+
+
+def test_spark_2_rules_on_spark_2_and_spark_3_names(server):
+    fams = scrape_with(server, EXAMPLES / "spark.yml")
+    expect(fams, "spark_driver_DAGScheduler_stage_failedStages", "gauge", {"app_id": "app-20160809000059-0002"},
+           "1.0")
+    # On a Spark 3 name the last (.*) also takes ", type=gauges".
+    expect(fams, "spark_driver_DAGScheduler_stage_failedStages_type_gauges", "gauge",
+           {"app_id": "app-20160809000059-0003"}, "0.0")
+
+
+def test_artemis(server):
+    fams = scrape_with(server, EXAMPLES / "artemis-2.yml")
+    expect(fams, "artemis_connection_count_total", "counter", {}, "4.0")
+    expect(fams, "artemis_number_of_messages_total", "counter", {"address": "orders"}, "7.0")
+    # The label name is a capture: "$5": $6 -> queue="orders".
+    expect(fams, "artemis_message_count_total", "counter", {"address": "orders", "queue": "orders"}, "7.0")
+
+
+def test_helix(server):
+    fams = scrape_with(server, EXAMPLES / "helix.yml")
+    expect(fams, "helix_cluster_status_DisabledInstances", "gauge", {"cluster": "c1"}, "0.0")
+    # ([^,]*)Count[^,]*: the last "Count" in RebalanceFailureCounter.
+    expect(fams, "helix_cluster_status_RebalanceFailure_total", "counter", {"cluster": "c1"}, "3.0")
+    expect(fams, "helix_resource_Partition", "gauge", {"cluster": "c1", "resource": "r1"}, "10.0")
+
+
+def test_weblogic(server):
+    fams = scrape_with(server, EXAMPLES / "weblogic.yml")
+    expect(fams, "weblogic_application_workmanager_completed_requests", "untyped",
+           {"runtime": "AdminServer", "name": "default", "application": "moduleJMS"}, "12.0")
+    expect(fams, "weblogic_jdbcdatasource_active_connections_current_count", "untyped",
+           {"runtime": "AdminServer", "name": "myDS"}, "3.0")
+    absent(fams, "weblogic_ejbcomponent")   # not in whitelistObjectNames
 
 
 def test_standalone_config_is_refused_with_the_reason(launcher, tmp_path):
