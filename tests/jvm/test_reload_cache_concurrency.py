@@ -18,10 +18,10 @@ def named_int(name):
 BAD = "lowercaseOutputName: 7\n"   # a YAML int where the javaagent casts to Boolean (spec §2)
 
 
-def start(launcher, tmp_path, text):
+def start(launcher, tmp_path, text, app_options=()):
     config = write_config(tmp_path / "config.yaml", text)
     port = free_port()
-    jvm = launcher.start(DEBIAN_17, ["forever"], f"{port}:{config}", port=port)
+    jvm = launcher.start(DEBIAN_17, [*app_options, "forever"], f"{port}:{config}", port=port)
     jvm.wait_until_serving(timeout=60)
     return jvm, config
 
@@ -223,6 +223,26 @@ def test_metric_customizers_label_every_sample_of_the_bean(launcher, tmp_path):
                                 "Is it active nativejmx.test:name=null,type=Values,attribute=isActive")
     # type=Stats is not matched by the first customizer's properties: the second one applies.
     assert fams["nativejmx_test_Stats_Threads"].sample_lines() == ['nativejmx_test_Stats_Threads{Threads="3"} 3.0']
+
+
+def test_customizers_do_not_apply_when_the_bulk_read_fails(launcher, tmp_path):
+    # spec §4.2: when getAttributes throws, attributes are read one by one and no customizer applies.
+    jvm, _ = start(launcher, tmp_path, 'includeObjectNames: ["nativejmx.servers:*"]\n'
+                   "metricCustomizers:\n"
+                   "  - mbeanFilter:\n"
+                   "      domain: nativejmx.servers\n"
+                   "    attributesAsLabels: [Mode]\n"
+                   "    extraMetrics:\n"
+                   "      - name: extra\n"
+                   "        value: 1\n", app_options=("--no-beans", "--server-beans"))
+    fams = families(jvm)
+    assert fams["nativejmx_servers_BulkReadWorks_Requests"].sample_lines() == [
+        'nativejmx_servers_BulkReadWorks_Requests{Mode="fast"} 5.0']
+    assert fams["nativejmx_servers_BulkReadWorks_extra"].sample_lines() == [
+        'nativejmx_servers_BulkReadWorks_extra{Mode="fast"} 1.0']
+    assert fams["nativejmx_servers_BulkReadFails_Requests"].sample_lines() == [
+        "nativejmx_servers_BulkReadFails_Requests 5.0"]
+    assert "nativejmx_servers_BulkReadFails_extra" not in fams
 
 
 def test_scrape_abort_keeps_earlier_samples_and_shows_the_error_next_scrape(launcher, tmp_path):
