@@ -273,3 +273,26 @@ def test_negative_counter_fails_the_scrape_with_500(launcher, tmp_path):
     assert response.status == 500, response.text
     assert response.text.startswith("An Exception occurred while scraping metrics: ")
     assert "counters cannot have a negative value" in response.text
+
+
+def jvm_threads_rule(extra):
+    return (ONLY_VALUES + "rules:\n"
+            "  - pattern: 'nativejmx.test<type=Values><>IntValue'\n"
+            "    name: jvm_threads_current\n" + extra)
+
+
+def test_rule_named_like_a_jvm_family(launcher, tmp_path):
+    # spec §7.4: same type and other labels merge under the JVM family's HELP and TYPE (the oracle's);
+    # the same labels are duplicates and a different type conflicts: both make the scrape 500.
+    jvm, config = start(launcher, tmp_path, jvm_threads_rule("    type: GAUGE\n    labels:\n      source: jmx\n"))
+    family = families(jvm)["jvm_threads_current"]
+    assert family.help_line == "# HELP jvm_threads_current Current thread count of a JVM"
+    assert family.type == "gauge"
+    assert sorted(s.labels for s in family.samples) == [(), (("source", "jmx"),)]
+    assert [s.value for s in family.samples if s.labels] == ["42.0"]
+    for extra in ("    type: GAUGE\n", "    type: COUNTER\n    labels:\n      source: jmx\n"):
+        replace(config, jvm_threads_rule(extra))
+        response = scrape(jvm.port, timeout=60)
+        assert response.status == 500, extra + response.text
+        assert response.text.startswith("An Exception occurred while scraping metrics: ")
+        assert "jvm_threads_current" in response.text
