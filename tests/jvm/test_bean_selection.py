@@ -90,6 +90,12 @@ def test_exclude_attributes(server):
     names = bean_families(fams)
     assert "nativejmx_test_Values_LongValue" in names
     assert not names & {"nativejmx_test_Values_IntValue", "nativejmx_test_Values_Enabled"}
+    # The exclude map is checked first: an attribute in both maps is not read.
+    fams = scrape_with(server, CATCH_ALL + "includeObjectNameAttributes:\n"
+                                           '  "nativejmx.test:type=Values": [IntValue, LongValue]\n'
+                                           "excludeObjectNameAttributes:\n"
+                                           '  "nativejmx.test:type=Values": [IntValue]\n')
+    assert bean_families(fams) == {"nativejmx_test_Values_LongValue"}
 
 
 def test_exclude_jvm_metrics_has_two_effects_and_explicit_includes_survive(launcher, tmp_path):
