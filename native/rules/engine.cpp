@@ -389,6 +389,7 @@ private:
             if (m.name.empty()) return {};
             m.help = rule.help ? expand(*rule.help, pattern)
                                : defaultHelp(domain, props, rawAttrName, description, hasDescription);
+            if (rule.labelFailure) throw ScrapeAbort(*rule.labelFailure);
             for (const auto& [labelTemplate, valueTemplate] : rule.labels) {
                 std::string labelNameText = labelName(expand(labelTemplate, pattern));
                 std::string labelValue = expand(valueTemplate, pattern);

@@ -296,3 +296,17 @@ def test_rule_named_like_a_jvm_family(launcher, tmp_path):
         assert response.status == 500, extra + response.text
         assert response.text.startswith("An Exception occurred while scraping metrics: ")
         assert "jvm_threads_current" in response.text
+
+
+def test_null_label_value_loads_and_aborts_each_scrape_where_the_rule_matches(launcher, tmp_path):
+    # Java's (String) cast lets a null label value through at load; using it fails the scrape (§15).
+    jvm, config = start(launcher, tmp_path, ONLY_VALUES + "rules:\n"
+                        "  - pattern: 'nativejmx.test<type=Values><>IntValue'\n"
+                        "    name: int_value\n"
+                        "    labels:\n"
+                        "      env:\n")
+    fams = families(jvm)
+    assert "int_value" not in fams
+    assert value(families(jvm), "jmx_scrape_error") == "1.0"
+    lines = jvm.nativejmx_lines()
+    assert len(lines) == 1 and "rules[0].labels.env (line 6)" in lines[0] and str(config) in lines[0], lines

@@ -72,6 +72,22 @@ TEST(RulesConformance, LabelsWithAnEmptyNameOrValueAreDropped) {
     EXPECT_EQ(labelsOf(out.samples[0]), "kept=X;");
 }
 
+TEST(RulesConformance, ALabelJavaFailsOnAbortsTheScrapeWhereTheRuleMatches) {
+    Snapshot beans = threeBeansInOrder();
+    Rule failing = rule("b<type=T><>X", "x");
+    failing.labels = {{"env", ""}};
+    failing.labelFailure = "/etc/x.yaml: rules[0].labels.env (line 5): a label value must be a string";
+    auto out = engineFor(withRules({failing, rule(".*")}))->collect(beans);
+    ASSERT_EQ(out.samples.size(), 1u);
+    EXPECT_EQ(out.samples[0].name, "a_T_X");
+    EXPECT_EQ(out.abortReason, failing.labelFailure);
+    // An empty name drops the attribute before the labels are read: no abort (spec §5.3 e).
+    Rule emptyName = rule("b<type=T><>X", "");
+    emptyName.labels = failing.labels;
+    emptyName.labelFailure = failing.labelFailure;
+    EXPECT_FALSE(engineFor(withRules({emptyName, rule(".*")}))->collect(beans).abortReason.has_value());
+}
+
 TEST(RulesConformance, ValueOverridesAreMultipliedByTheValueFactor) {
     Rule constant = rule("d<type=T><>X", "constant");
     constant.value = "2";

@@ -197,14 +197,8 @@ TEST(RulesEngine, SnakeCaseLowercaseAndCounterInference) {
 }
 
 TEST(RulesEngine, TemplateErrorsAbortTheScrapeButKeepEarlierSamples) {
-    SnapshotBuilder b;
-    Bean& first = b.bean("a", "type=T");
-    b.attribute(first, "X", b.longValue(1));
-    Bean& second = b.bean("b", "type=T");
-    b.attribute(second, "X", b.longValue(2));
-    Bean& third = b.bean("c", "type=T");
-    b.attribute(third, "X", b.longValue(3));
-    auto out = engineFor(withRules({rule("b<type=T><>X", "bad_$3"), rule(".*")}))->collect(b.snapshot);
+    Snapshot beans = threeBeansInOrder();
+    auto out = engineFor(withRules({rule("b<type=T><>X", "bad_$3"), rule(".*")}))->collect(beans);
     ASSERT_TRUE(out.abortReason.has_value());
     ASSERT_EQ(out.samples.size(), 1u);
     EXPECT_EQ(out.samples[0].name, "a_T_X");

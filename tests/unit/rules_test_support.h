@@ -80,6 +80,15 @@ public:
     Snapshot snapshot;
 };
 
+// Beans a:type=T, b:type=T, c:type=T, visited in that order, each with X = 1, 2, 3: for showing
+// that an abort at b keeps a's samples and never reaches c.
+inline Snapshot threeBeansInOrder() {
+    SnapshotBuilder b;
+    int64_t x = 1;
+    for (const char* domain : {"a", "b", "c"}) b.attribute(b.bean(domain, "type=T"), "X", b.longValue(x++));
+    return std::move(b.snapshot);
+}
+
 inline Rule rule(std::optional<std::string> pattern, std::optional<std::string> name = std::nullopt) {
     Rule r;
     r.pattern = std::move(pattern);
