@@ -143,6 +143,24 @@ std::vector<expo::Family> selfFamilies(const SelfMetrics& self, bool withTimeout
     return out;
 }
 
+namespace {
+
+// Past the deadline before any walk has completed, the javaagent answers with its other
+// collectors and an empty JMX part (spec §14). Here the JVM and process families come from the
+// walk too, so this answer has the build info and the self metrics (all 0 but the timeouts).
+std::shared_ptr<const ScrapeOutcome> beforeFirstWalk(uint64_t timeouts, bool withTimeouts, uint64_t rejected) {
+    SelfMetrics self;
+    self.timeouts = timeouts;
+    Result<std::vector<expo::Family>> merged =
+        expo::mergeCollectors({buildInfoFamilies(), selfFamilies(self, withTimeouts, rejected)});
+    if (!merged) return failure(500, "An Exception occurred while scraping metrics: " + merged.error().message);
+    auto outcome = std::make_shared<ScrapeOutcome>();
+    outcome->families = std::move(merged).value();
+    return outcome;
+}
+
+}  // namespace
+
 // State only the scrape thread touches.
 struct Scraper::Walk {
     std::unique_ptr<jvm::AttachedThread> thread;
@@ -201,12 +219,13 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrape(std::optional<std::chrono::
         cv_.notify_all();
     }
     std::optional<std::chrono::milliseconds> deadline = requestDeadline;
-    if (int configured = scrapeTimeoutSeconds_.load(); configured > 0) deadline = std::chrono::seconds(configured);
+    const int configured = scrapeTimeoutSeconds_.load();
+    if (configured > 0) deadline = std::chrono::seconds(configured);
     auto done = [&] { return completed_ >= target || stopping_; };
     if (deadline) {
         if (!cv_.wait_for(lock, *deadline, done)) {
             uint64_t shownTimeouts = timeouts_++;  // shown one scrape late, as the other self metrics
-            if (!lastGood_) return failure(503, "the first scrape has not finished within the scrape deadline");
+            if (!lastGood_) return beforeFirstWalk(shownTimeouts, configured > 0, rejected_.load());
             return withTimeoutCount(*lastGood_, shownTimeouts);
         }
     } else {
