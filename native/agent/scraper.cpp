@@ -75,13 +75,17 @@ std::optional<double> statusField(const std::string& status, std::string_view fi
     return kib * 1024;
 }
 
-// The last complete result answered past the deadline (spec §14), with the timeout counter
-// brought up to date; the rest is what that walk saw.
-std::shared_ptr<const ScrapeOutcome> withTimeoutCount(const ScrapeOutcome& last, uint64_t timeouts) {
+expo::Family timeoutCounter(uint64_t timeouts) {
+    return counter("jmx_scrape_timeout", "Total number of scrape timeouts.", static_cast<double>(timeouts));
+}
+
+// The last complete result, answered again (spec §14), with the samples of the `fresh` families
+// it also has: the self metrics are collected anew on every scrape, only the JMX part is old.
+std::shared_ptr<const ScrapeOutcome> withFresh(const ScrapeOutcome& last, const std::vector<expo::Family>& fresh) {
     auto outcome = std::make_shared<ScrapeOutcome>(last);
     for (expo::Family& family : outcome->families) {
-        if (family.name == "jmx_scrape_timeout" && !family.samples.empty()) {
-            family.samples.front().value = static_cast<double>(timeouts);
+        for (const expo::Family& now : fresh) {
+            if (family.name == now.name) family.samples = now.samples;
         }
     }
     return outcome;
@@ -134,7 +138,7 @@ std::vector<expo::Family> selfFamilies(const SelfMetrics& self, bool withTimeout
     out.push_back(gauge("jmx_scrape_cached_beans", "Number of beans with their matching rule cached",
                         static_cast<double>(self.cachedBeans)));
     if (withTimeouts) {
-        out.push_back(counter("jmx_scrape_timeout", "Total number of scrape timeouts.", static_cast<double>(self.timeouts)));
+        out.push_back(timeoutCounter(self.timeouts));
     }
     if (rejectedRequests > 0) {
         out.push_back(counter("jmx_http_requests_rejected", "Total number of HTTP requests rejected due to pool saturation.",
@@ -226,7 +230,7 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrape(std::optional<std::chrono::
         if (!cv_.wait_for(lock, *deadline, done)) {
             uint64_t shownTimeouts = timeouts_++;  // shown one scrape late, as the other self metrics
             if (!lastGood_) return beforeFirstWalk(shownTimeouts, configured > 0, rejected_.load());
-            return withTimeoutCount(*lastGood_, shownTimeouts);
+            return withFresh(*lastGood_, {timeoutCounter(shownTimeouts)});
         }
     } else {
         cv_.wait(lock, done);
@@ -349,6 +353,14 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
     w.self.cachedBeans = output.cachedBeans;
 
     Result<std::vector<expo::Family>> jmx = expo::assembleJmxFamilies(std::move(output.samples));
+    if (!jmx && config.scrapeTimeoutSeconds) {
+        // With scrapeTimeoutSeconds the javaagent's JMX collector turns its own failure into
+        // jmx_scrape_error 1 and its last good result (spec §14). lastGood_ is written only on
+        // this thread.
+        w.self.error = true;
+        if (!lastGood_) return beforeFirstWalk(shown.timeouts, true, rejected_.load());
+        return withFresh(*lastGood_, selfFamilies(shown, true, rejected_.load()));
+    }
     if (!jmx) return failure(500, "An Exception occurred while scraping metrics: " + jmx.error().message);
 
     std::vector<std::vector<expo::Family>> collectors;

@@ -310,3 +310,19 @@ def test_null_label_value_loads_and_aborts_each_scrape_where_the_rule_matches(la
     assert value(families(jvm), "jmx_scrape_error") == "1.0"
     lines = jvm.nativejmx_lines()
     assert len(lines) == 1 and "rules[0].labels.env (line 6)" in lines[0] and str(config) in lines[0], lines
+
+
+def test_with_scrape_timeout_a_failing_jmx_part_is_the_last_good_one_and_an_error(launcher, tmp_path):
+    # spec §14: with scrapeTimeoutSeconds, a failure of the JMX collector (here a negative counter,
+    # a 500 without it) sets jmx_scrape_error and answers its last good result.
+    timeout = "scrapeTimeoutSeconds: 30\n"
+    jvm, config = start(launcher, tmp_path, timeout + named_int("first_int"))
+    assert value(families(jvm), "first_int") == "42.0"
+    replace(config, timeout + named_int("below_zero") + "    type: COUNTER\n    valueFactor: -1\n")
+    fams = families(jvm)
+    assert value(fams, "first_int") == "42.0" and "below_zero_total" not in fams
+    assert value(fams, "jmx_scrape_error") == "0.0"   # shown one scrape late
+    fams = families(jvm)
+    assert value(fams, "first_int") == "42.0"
+    assert value(fams, "jmx_scrape_error") == "1.0"
+    assert reloads(fams) == ("1.0", "0.0")
