@@ -326,3 +326,15 @@ def test_with_scrape_timeout_a_failing_jmx_part_is_the_last_good_one_and_an_erro
     assert value(fams, "first_int") == "42.0"
     assert value(fams, "jmx_scrape_error") == "1.0"
     assert reloads(fams) == ("1.0", "0.0")
+
+
+def test_auto_exclusion_stops_reading_unsupported_attributes(launcher, tmp_path):
+    # spec §4.6: an attribute whose value has an unsupported type (a Character) is not read again
+    # while autoExcludeObjectNameAttributes is on (the default). The fixture counts its reads in
+    # the attribute after it.
+    only = 'includeObjectNames: ["nativejmx.servers:type=UnsupportedValue"]\n'
+    jvm, config = start(launcher, tmp_path, only, app_options=("--no-beans", "--server-beans"))
+    reads = "nativejmx_servers_UnsupportedValue_Reads"
+    assert [value(families(jvm), reads) for _ in range(3)] == ["1.0", "1.0", "1.0"]
+    replace(config, only + "autoExcludeObjectNameAttributes: false\n")
+    assert [value(families(jvm), reads) for _ in range(2)] == ["2.0", "3.0"]
