@@ -338,3 +338,27 @@ def test_auto_exclusion_stops_reading_unsupported_attributes(launcher, tmp_path)
     assert [value(families(jvm), reads) for _ in range(3)] == ["1.0", "1.0", "1.0"]
     replace(config, only + "autoExcludeObjectNameAttributes: false\n")
     assert [value(families(jvm), reads) for _ in range(2)] == ["2.0", "3.0"]
+
+
+def java_hash_set_bucket(text, capacity=16):
+    """Where java.util.HashSet puts a String-hashed key: String.hashCode, spread as HashMap.hash does."""
+    h = 0
+    for unit in text.encode("utf-16-be").hex(" ", 2).split():
+        h = (31 * h + int(unit, 16)) & 0xFFFFFFFF
+    return (h ^ (h >> 16)) & (capacity - 1)
+
+
+def test_family_help_comes_from_the_first_bean_in_hash_set_order(launcher, tmp_path):
+    # spec §4.1, §7.2: beans are visited in HashSet order of their ObjectName (hashCode of the
+    # canonical name), and a family takes the HELP of its first sample. Two beans, registered
+    # First then Second, feed nativejmx_servers_same_Value with different HELP.
+    canonical = {t: f"nativejmx.servers:kind=same,type={t}" for t in ("First", "Second")}
+    first_visited = min(canonical, key=lambda t: java_hash_set_bucket(canonical[t]))
+    assert first_visited == "Second", "the fixture names were chosen so hash order differs from registration order"
+    jvm, _ = start(launcher, tmp_path, 'includeObjectNames: ["nativejmx.servers:kind=same,*"]\n',
+                   app_options=("--no-beans", "--server-beans"))
+    family = families(jvm)["nativejmx_servers_same_Value"]
+    assert family.help_line == ("# HELP nativejmx_servers_same_Value the Value metric "
+                                f"nativejmx.servers:name=null,type={first_visited},attribute=Value")
+    assert family.sample_lines() == ['nativejmx_servers_same_Value{type="First"} 1.0',
+                                     'nativejmx_servers_same_Value{type="Second"} 2.0']
