@@ -5,7 +5,7 @@ tests/jvm/fixtures/FixtureApp.java; each config is installed by a reload (§13).
 
 import pytest
 
-from harness import DEBIAN_17, free_port, parse_exposition, scrape, touch_later, write_config
+from harness import DEBIAN_17, free_port, parse_exposition, replace_config, scrape, write_config
 
 CATCH_ALL = 'rules:\n  - pattern: ".*"\n'
 
@@ -26,8 +26,7 @@ def server(module_launcher):
 
 def scrape_with(server, text):
     jvm, config = server
-    config.write_text(text)
-    touch_later(config)
+    replace_config(config, text)
     response = scrape(jvm.port, timeout=60)
     assert response.status == 200, response.text + jvm.describe()
     return parse_exposition(response.text)
@@ -114,16 +113,14 @@ def test_exclude_jvm_metrics_has_two_effects_and_explicit_includes_survive(launc
     assert "java_lang_Threading_ThreadCount" in names and "java_lang_Memory_HeapMemoryUsage_used" in names
     assert ORDER1 in names
 
-    config.write_text(CATCH_ALL + "excludeJvmMetrics: true\n"
-                      'includeObjectNames: ["java.lang:type=Threading", "nativejmx.order1:*"]\n')
-    touch_later(config)
+    replace_config(config, CATCH_ALL + "excludeJvmMetrics: true\n"
+                   'includeObjectNames: ["java.lang:type=Threading", "nativejmx.order1:*"]\n')
     names = set(parse_exposition(scrape(port, timeout=60).text))
     assert "java_lang_Threading_ThreadCount" in names and ORDER1 in names
     assert "java_lang_Memory_HeapMemoryUsage_used" not in names
 
     # The JVM families are registered once at start-up: a reload does not bring them back (§13).
-    config.write_text(CATCH_ALL)
-    touch_later(config)
+    replace_config(config, CATCH_ALL)
     names = set(parse_exposition(scrape(port, timeout=60).text))
     assert "java_lang_Memory_HeapMemoryUsage_used" in names
     assert not {n for n in names if n.startswith(("jvm_", "process_"))}, names

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import DEBIAN_17, free_port, parse_exposition, scrape, touch_later
+from harness import DEBIAN_17, free_port, parse_exposition, replace_config, scrape
 
 REALWORLD = Path("/work/shared/realworld")
 EXAMPLES = REALWORLD / "jmx_exporter-examples"
@@ -34,8 +34,7 @@ def server(module_launcher):
 def scrape_with(server, config_file: Path):
     """Installs the config (verbatim) and returns the parsed families of the first scrape after it."""
     jvm, config = server
-    config.write_bytes(config_file.read_bytes())
-    touch_later(config)
+    replace_config(config, config_file.read_text())   # read and written unchanged
     response = scrape(jvm.port, timeout=60)
     assert response.status == 200, response.text + jvm.describe()
     return parse_exposition(response.text)
