@@ -110,6 +110,18 @@ TEST(RulesConformance, NullValueDropsTheAttributeWithoutTryingLaterRules) {
     EXPECT_TRUE(engineFor(withRules({nullValue, rule(".*")}))->collect(withX(1)).samples.empty());
 }
 
+TEST(RulesConformance, AValueWithoutAPatternAbortsTheScrape) {
+    // spec §5.3 c: no pattern means no matcher to expand `value` with; Java throws, the scrape aborts.
+    Rule noPattern;
+    noPattern.value = "1";
+    EXPECT_TRUE(engineFor(withRules({noPattern}))->collect(withX(5)).abortReason.has_value());
+    noPattern.value = "";   // empty: ignored, the attribute's own value is used
+    auto out = engineFor(withRules({noPattern}))->collect(withX(5));
+    EXPECT_FALSE(out.abortReason.has_value());
+    ASSERT_EQ(out.samples.size(), 1u);
+    EXPECT_EQ(out.samples[0].value, 5.0);
+}
+
 TEST(RulesConformance, TypeAndValueFactorApplyToTheDefaultFormat) {
     Rule typed;
     typed.type = expo::MetricType::Gauge;
