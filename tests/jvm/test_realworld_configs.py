@@ -175,7 +175,10 @@ def test_tomcat(server):
 
 def test_zookeeper(server):
     fams = scrape_with(server, EXAMPLES / "zookeeper.yaml")
-    expect(fams, "zookeeper_NumAliveConnections", "gauge", {}, "4.0")
+    # No `help:`: the default HELP, the attribute's description first (spec §5.7).
+    expect(fams, "zookeeper_NumAliveConnections", "gauge", {}, "4.0",
+           "the NumAliveConnections metric org.apache.ZooKeeperService:name=null,type=null,"
+           "attribute=NumAliveConnections")
     expect(fams, "zookeeper_TickTime", "gauge", {}, "2000.0")
     absent(fams, "zookeeper_Version")   # a String without `value:` gives no sample
     expect(fams, "zookeeper_NodeCount", "gauge", {}, "42.0")
