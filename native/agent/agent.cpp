@@ -49,11 +49,15 @@ std::string unsupportedProtection(const rules::Config& config) {
 void start(Running* running) {
     const AgentOptions& options = running->options;
     Result<rules::Config> config = rules::loadConfigFile(options.configFile);
+    if (config && config->startDelaySeconds > 0) {
+        std::this_thread::sleep_for(std::chrono::seconds(config->startDelaySeconds));
+        // The javaagent builds its collector from the file as it is after the delay (spec §1.2).
+        config = rules::loadConfigFile(options.configFile);
+    }
     if (!config) logLine(config.error().message + "; /metrics answers 503 until the file is fixed");
     for (const std::string& warning : config ? config->warnings : std::vector<std::string>{}) logLine(warning);
     rules::HttpServerConfig http = config ? config->httpServer : rules::HttpServerConfig{};
     bool beansEndpoint = config && config->nativejmx.beanDump.endpoint;
-    if (config && config->startDelaySeconds > 0) std::this_thread::sleep_for(std::chrono::seconds(config->startDelaySeconds));
     std::string refusal = config ? unsupportedProtection(*config) : std::string();
     if (!refusal.empty()) logLine(refusal);
     auto* scraper = new Scraper(options.configFile, std::move(config), refusal);

@@ -35,9 +35,12 @@ std::optional<timespec> modificationTime(const std::string& file) {
     return st.st_mtim;
 }
 
-bool sameTime(const std::optional<timespec>& a, const std::optional<timespec>& b) {
-    if (!a || !b) return a.has_value() == b.has_value();
-    return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+// The javaagent reloads when File.lastModified() is newer than at the last load; a missing file
+// reads as 0, never newer, so the config in use stays without counting a failure (spec §13).
+bool isNewer(const std::optional<timespec>& now, const std::optional<timespec>& loaded) {
+    if (!now) return false;
+    if (!loaded) return true;
+    return now->tv_sec != loaded->tv_sec ? now->tv_sec > loaded->tv_sec : now->tv_nsec > loaded->tv_nsec;
 }
 
 expo::Family gauge(std::string name, std::string help, double value, std::string unit = "") {
@@ -79,13 +82,17 @@ std::optional<double> statusField(const std::string& status, std::string_view fi
     return kib * 1024;
 }
 
-// The last complete result answered past the deadline (spec §14), with the timeout counter
-// brought up to date; the rest is what that walk saw.
-std::shared_ptr<const ScrapeOutcome> withTimeoutCount(const ScrapeOutcome& last, uint64_t timeouts) {
+expo::Family timeoutCounter(uint64_t timeouts) {
+    return counter("jmx_scrape_timeout", "Total number of scrape timeouts.", static_cast<double>(timeouts));
+}
+
+// The last complete result, answered again (spec §14), with the samples of the `fresh` families
+// it also has: the self metrics are collected anew on every scrape, only the JMX part is old.
+std::shared_ptr<const ScrapeOutcome> withFresh(const ScrapeOutcome& last, const std::vector<expo::Family>& fresh) {
     auto outcome = std::make_shared<ScrapeOutcome>(last);
     for (expo::Family& family : outcome->families) {
-        if (family.name == "jmx_scrape_timeout" && !family.samples.empty()) {
-            family.samples.front().value = static_cast<double>(timeouts);
+        for (const expo::Family& now : fresh) {
+            if (family.name == now.name) family.samples = now.samples;
         }
     }
     return outcome;
@@ -163,7 +170,7 @@ std::vector<expo::Family> selfFamilies(const SelfMetrics& self, bool withTimeout
     out.push_back(gauge("jmx_scrape_cached_beans", "Number of beans with their matching rule cached",
                         static_cast<double>(self.cachedBeans)));
     if (withTimeouts) {
-        out.push_back(counter("jmx_scrape_timeout", "Total number of scrape timeouts.", static_cast<double>(self.timeouts)));
+        out.push_back(timeoutCounter(self.timeouts));
     }
     if (rejectedRequests > 0) {
         out.push_back(counter("jmx_http_requests_rejected", "Total number of HTTP requests rejected due to pool saturation.",
@@ -171,6 +178,24 @@ std::vector<expo::Family> selfFamilies(const SelfMetrics& self, bool withTimeout
     }
     return out;
 }
+
+namespace {
+
+// Past the deadline before any walk has completed, the javaagent answers with its other
+// collectors and an empty JMX part (spec §14). Here the JVM and process families come from the
+// walk too, so this answer has the build info and the self metrics (all 0 but the timeouts).
+std::shared_ptr<const ScrapeOutcome> beforeFirstWalk(uint64_t timeouts, bool withTimeouts, uint64_t rejected) {
+    SelfMetrics self;
+    self.timeouts = timeouts;
+    Result<std::vector<expo::Family>> merged =
+        expo::mergeCollectors({buildInfoFamilies(), selfFamilies(self, withTimeouts, rejected)});
+    if (!merged) return failure(500, "An Exception occurred while scraping metrics: " + merged.error().message);
+    auto outcome = std::make_shared<ScrapeOutcome>();
+    outcome->families = std::move(merged).value();
+    return outcome;
+}
+
+}  // namespace
 
 // State only the scrape thread touches.
 struct Scraper::Walk {
@@ -185,6 +210,9 @@ struct Scraper::Walk {
     SelfMetrics self;
     bool gcPausesOn = false;                 // the GC pause events are enabled
     std::string gcPauseError;                // why they cannot be (logged once)
+    // The javaagent registers the JVM/process families once, at start-up: a reload of
+    // excludeJvmMetrics only changes which beans are read (spec §1.2, §13).
+    std::optional<bool> jvmFamilies;
 };
 
 namespace {
@@ -216,8 +244,10 @@ void followGcPauseSetting(Scraper::Walk& w) {
 Scraper::Scraper(std::string configFile, Result<rules::Config> initial, std::string refusal)
     : configFile_(std::move(configFile)), refusal_(std::move(refusal)), walk_(std::make_unique<Walk>()) {
     walk_->loadedTime = modificationTime(configFile_);
+    if (initial && !initial->agentModeError.empty()) initial = makeError(initial->agentModeError);
     if (initial) {
         noteLoaded(initial.value());
+        walk_->jvmFamilies = !initial->excludeJvmMetrics;
         auto engine = rules::Engine::create(std::make_shared<const rules::Config>(std::move(initial).value()));
         if (engine) {
             walk_->engine = std::move(engine).value();
@@ -261,13 +291,14 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrape(std::optional<std::chrono::
         cv_.notify_all();
     }
     std::optional<std::chrono::milliseconds> deadline = requestDeadline;
-    if (int configured = scrapeTimeoutSeconds_.load(); configured > 0) deadline = std::chrono::seconds(configured);
+    const int configured = scrapeTimeoutSeconds_.load();
+    if (configured > 0) deadline = std::chrono::seconds(configured);
     auto done = [&] { return completed_ >= target || stopping_; };
     if (deadline) {
         if (!cv_.wait_for(lock, *deadline, done)) {
             uint64_t shownTimeouts = timeouts_++;  // shown one scrape late, as the other self metrics
-            if (!lastGood_) return failure(503, "the first scrape has not finished within the scrape deadline");
-            return withTimeoutCount(*lastGood_, shownTimeouts);
+            if (!lastGood_) return beforeFirstWalk(shownTimeouts, configured > 0, rejected_.load());
+            return withFresh(*lastGood_, {timeoutCounter(shownTimeouts)});
         }
     } else {
         cv_.wait(lock, done);
@@ -325,10 +356,12 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
     SelfMetrics shown = w.self;  // the values of the previous scrape (spec §9)
     shown.timeouts = timeouts_.load();
 
-    // Config reload (spec §13): whenever the file's mtime differs from the last load.
+    // Config reload (spec §13): whenever the file is newer than at the last load.
     std::optional<timespec> now = modificationTime(configFile_);
-    if (!w.engine || !sameTime(now, w.loadedTime)) {
+    if (!w.engine || isNewer(now, w.loadedTime)) {
         Result<rules::Config> config = rules::loadConfigFile(configFile_);
+        // Without a config yet, this is still the javaagent's start-up, which refuses it.
+        if (config && !config->agentModeError.empty() && !w.engine) config = makeError(config->agentModeError);
         Result<std::unique_ptr<rules::Engine>> engine =
             config ? rules::Engine::create(std::make_shared<const rules::Config>(std::move(config).value()))
                    : Result<std::unique_ptr<rules::Engine>>(config.error());
@@ -353,6 +386,11 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
     }
     if (!w.engine) return failure(503, "nativejmx has no valid config: " + w.configError + "\n");
     const rules::Config& config = w.engine->config();
+    // A reloaded config that asks for a remote JVM: the javaagent fails every scrape (spec §13).
+    if (!config.agentModeError.empty()) {
+        return failure(500, "An Exception occurred while scraping metrics: " + config.agentModeError + "\n");
+    }
+    if (!w.jvmFamilies) w.jvmFamilies = !config.excludeJvmMetrics;   // the start-up config was bad
 
     if (!attached(w)) return failure(503, "cannot attach to the JVM (is it shutting down?)\n");
     followGcPauseSetting(w);
@@ -369,7 +407,7 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
     }
 
     auto started = std::chrono::steady_clock::now();
-    Result<std::string> bytes = w.shim->walk(env, !config.excludeJvmMetrics);
+    Result<std::string> bytes = w.shim->walk(env, *w.jvmFamilies);
     if (!bytes) {
         w.self.error = true;
         return failure(500, "An Exception occurred while scraping metrics: " + bytes.error().message);
@@ -380,6 +418,10 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
     rules::MatchRecorder recorder;
     bool dumping = dumpOptions.endpoint || dumpOptions.file;
     rules::Engine::Output output = w.engine->collect(decoded->snapshot, dumping ? &recorder : nullptr);
+    for (const std::string& rule : w.engine->rulesNewlyAtMatchLimit()) {
+        logLine(config.file + ": " + rule + ": the pattern hit the PCRE2 match limit (too much backtracking) on an "
+                "input, which then counts as not matched; logged once per rule");
+    }
     auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     w.self.durationSeconds = static_cast<double>(elapsed.count()) / 1000.0;
     w.self.error = output.abortReason.has_value();
@@ -401,11 +443,19 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
         return outcome;
     };
     Result<std::vector<expo::Family>> jmx = expo::assembleJmxFamilies(std::move(output.samples));
+    if (!jmx && config.scrapeTimeoutSeconds) {
+        // With scrapeTimeoutSeconds the javaagent's JMX collector turns its own failure into
+        // jmx_scrape_error 1 and its last good result (spec §14). lastGood_ is written only on
+        // this thread.
+        w.self.error = true;
+        if (!lastGood_) return beforeFirstWalk(shown.timeouts, true, rejected_.load());
+        return withFresh(*lastGood_, selfFamilies(shown, true, rejected_.load()));
+    }
     if (!jmx) return failedWithDump(jmx.error().message);
 
     std::vector<std::vector<expo::Family>> collectors;
     collectors.push_back(buildInfoFamilies());
-    if (!config.excludeJvmMetrics) {
+    if (*w.jvmFamilies) {
         std::vector<expo::Family> jvmFamilies = std::move(decoded->jvmFamilies);
         for (auto& f : processFamilies()) jvmFamilies.push_back(std::move(f));
         collectors.push_back(std::move(jvmFamilies));

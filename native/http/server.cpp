@@ -285,21 +285,24 @@ private:
     void handle(WireRequest message) {
         const bool keepAlive = message.keep_alive();
         const Request request = toRequest(std::move(message), remoteAddress_);
-        // Held until the response is encoded: compressing is part of the work being bounded.
-        HandlerSlot slot(*shared_);
         Response response;
-        if (slot.acquired()) {
-            response = runHandler(request);
-        } else {
-            shared_->rejectedRequests.fetch_add(1);
-            response = plainResponse(429);
-        }
-        if (Clock::now() >= exchangeDeadline_) return;  // maximumRequestSeconds is over: close
         bool gzipped = false;
-        if (response.compressible && acceptsGzip(request)) {
-            if (auto compressed = gzip(response.body)) {
-                response.body = std::move(*compressed);
-                gzipped = true;
+        {
+            // Held until the response is encoded (compressing is part of the work being bounded),
+            // and free before the write starts: a client that has its answer may ask again at once.
+            HandlerSlot slot(*shared_);
+            if (slot.acquired()) {
+                response = runHandler(request);
+            } else {
+                shared_->rejectedRequests.fetch_add(1);
+                response = plainResponse(429);
+            }
+            if (Clock::now() >= exchangeDeadline_) return;  // maximumRequestSeconds is over: close
+            if (response.compressible && acceptsGzip(request)) {
+                if (auto compressed = gzip(response.body)) {
+                    response.body = std::move(*compressed);
+                    gzipped = true;
+                }
             }
         }
         send(std::move(response), request.method == "HEAD", keepAlive, gzipped);

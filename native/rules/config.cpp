@@ -218,16 +218,31 @@ Result<Rule> readRule(const Reader& reader, const Field& item) {
     Field labels = item.child("labels");
     if (!labels.absent()) {
         NJ_TRY(reader.castMap(labels));
+        const char* failsAtScrape = "; the javaagent loads this, but every scrape that reaches this rule stops there "
+                                    "(jmx_scrape_error 1)";
         for (size_t i = 0; i < labels.node->entries.size(); i++) {
             Field key = labels.entryKey(i);
-            // Java sorts the keys in a TreeMap and casts them to String when the rule is used.
-            if (key.node->kind != yaml::Kind::String) {
-                return reader.error(
-                    key, "a label name must be a string, found " + yaml::describe(*key.node) + "; put it in quotes");
+            // Java sorts the keys in a TreeMap (keys of another class than the first, null keys and
+            // keys that are not Comparable fail) and casts them to String only when the rule is used.
+            const yaml::Kind kind = key.node->kind;
+            bool comparable = kind != yaml::Kind::Null && kind != yaml::Kind::Sequence && kind != yaml::Kind::Map;
+            if (!comparable || kind != labels.entryKey(0).node->kind) {
+                return reader.error(key, "label names must be strings, found " + yaml::describe(*key.node) +
+                                             " (Java cannot sort it with the others); put it in quotes");
+            }
+            if (kind != yaml::Kind::String && !rule.labelFailure) {
+                rule.labelFailure = reader.located(key, "a label name must be a string, found " +
+                                                            yaml::describe(*key.node) + failsAtScrape);
+            }
+            // The value is cast to String at load; null passes the cast and fails when used.
+            Field value = labels.entryValue(i);
+            if (value.isNull() && !rule.labelFailure) {
+                rule.labelFailure = reader.located(value, std::string("a label value must be a string, found an "
+                                                                      "empty value") + failsAtScrape);
             }
             std::optional<std::string> labelValue;
-            NJ_ASSIGN(labelValue, reader.castString(labels.entryValue(i), Nulls::Reject));
-            rule.labels.emplace_back(key.node->text, std::move(*labelValue));
+            NJ_ASSIGN(labelValue, reader.castString(value, Nulls::Allow));
+            rule.labels.emplace_back(key.node->text, labelValue.value_or(""));
         }
         std::sort(rule.labels.begin(), rule.labels.end(),
                   [](const auto& a, const auto& b) { return yaml::javaStringLess(a.first, b.first); });
@@ -247,6 +262,7 @@ Status readRules(const Reader& reader, Config& config, const Field& list) {
     for (size_t i = 0; i < list.node->items.size(); i++) {
         Rule rule;
         NJ_ASSIGN(rule, readRule(reader, list.item(i)));
+        if (rule.labelFailure) config.warnings.push_back(*rule.labelFailure);
         config.rules.push_back(std::move(rule));
     }
     return Ok{};
@@ -351,10 +367,11 @@ Status readCollector(const Reader& reader, const Field& root, Config& config) {
     // hostPort always makes a URL; jmxUrl does unless it is "" (null fails: isEmpty() on null).
     bool remote = !hostPort.absent() || (!jmxUrl.absent() && (!url || !url->empty()));
     if (remote) {
-        return reader.error(hostPort.absent() ? jmxUrl : hostPort,
-                            "Configuration error: When running jmx_exporter as a Java agent, you must not configure "
-                            "'jmxUrl' or 'hostPort' because you don't want to monitor a remote JVM. nativejmx reads "
-                            "the JVM it runs in: remove this key.");
+        config.agentModeError =
+            reader.located(hostPort.absent() ? jmxUrl : hostPort,
+                           "Configuration error: When running jmx_exporter as a Java agent, you must not configure "
+                           "'jmxUrl' or 'hostPort' because you don't want to monitor a remote JVM. nativejmx reads "
+                           "the JVM it runs in: remove this key.");
     }
     return Ok{};
 }

@@ -23,6 +23,10 @@ struct Rule {
     double valueFactor = 1.0;
     std::optional<std::string> help;      // template
     std::vector<std::pair<std::string, std::string>> labels;  // templates, sorted by raw key text (TreeMap)
+    // Set when a label has a null value or a name that is not a string: the javaagent loads that,
+    // then fails on it each time the rule matches, which aborts the scrape (spec §15). Names the
+    // file, the key and the line.
+    std::optional<std::string> labelFailure;
     expo::MetricType type = expo::MetricType::Unknown;       // only "GAUGE" / "COUNTER" are special
     bool attrNameSnakeCase = false;
     bool cache = false;
@@ -129,6 +133,10 @@ struct Config {
     NativeOptions nativejmx;
 
     std::vector<std::string> warnings;                // not errors: e.g. an empty document read as {}
+    // Set when jmxUrl or hostPort asks for a remote JVM: the file is a valid collector config, but
+    // the javaagent refuses it in agent mode, at start-up and on every scrape after a reload
+    // (spec §1.2, §13). The message names the file, the key and the line.
+    std::string agentModeError;
 };
 
 // Reads and validates a config file. Errors name the file, the key path and the line:

@@ -413,6 +413,7 @@ private:
             if (m.name.empty()) return {};
             m.help = rule.help ? expand(*rule.help, pattern)
                                : defaultHelp(domain, props, rawAttrName, description, hasDescription);
+            if (rule.labelFailure) throw ScrapeAbort(*rule.labelFailure);
             for (const auto& [labelTemplate, valueTemplate] : rule.labels) {
                 std::string labelNameText = labelName(expand(labelTemplate, pattern));
                 std::string labelValue = expand(valueTemplate, pattern);
@@ -479,12 +480,27 @@ Result<std::unique_ptr<Engine>> Engine::create(std::shared_ptr<const Config> con
     return engine;
 }
 
+std::string Engine::ruleName(size_t index) const {
+    return "rules[" + std::to_string(index) + "] (line " + std::to_string(rules_[index].rule->line) + ")";
+}
+
 std::vector<std::string> Engine::pcre2Rules() const {
     std::vector<std::string> out;
     for (size_t i = 0; i < rules_.size(); i++) {
         if (rules_[i].pattern && rules_[i].pattern->engine() == RegexEngine::PCRE2) {
-            out.push_back("rules[" + std::to_string(i) + "] (line " + std::to_string(rules_[i].rule->line) +
-                          "): " + rules_[i].pattern->pcre2Reason());
+            out.push_back(ruleName(i) + ": " + rules_[i].pattern->pcre2Reason());
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> Engine::rulesNewlyAtMatchLimit() {
+    std::vector<std::string> out;
+    for (size_t i = 0; i < rules_.size(); i++) {
+        CompiledRule& compiled = rules_[i];
+        if (compiled.pattern && !compiled.matchLimitReported && compiled.pattern->limitHit()) {
+            compiled.matchLimitReported = true;
+            out.push_back(ruleName(i));
         }
     }
     return out;

@@ -49,10 +49,14 @@ public:
     const Config& config() const { return *config_; }
     // "rules[3] (line 40): <why>" for each rule that runs on PCRE2 rather than RE2.
     std::vector<std::string> pcre2Rules() const;
+    // "rules[3] (line 40)" for each rule whose PCRE2 match limit has been hit (that input counted as
+    // not matched) and that was not returned before: each rule is reported once.
+    std::vector<std::string> rulesNewlyAtMatchLimit();
 
     struct CompiledRule {
         const Rule* rule;
         std::unique_ptr<Pattern> pattern;   // null: the rule matches everything
+        bool matchLimitReported = false;
     };
     // A rule result remembered by the rule cache (spec §12.1).
     struct CachedMatch {
@@ -69,6 +73,7 @@ public:
 
 private:
     explicit Engine(std::shared_ptr<const Config> config) : config_(std::move(config)) {}
+    std::string ruleName(size_t index) const;
     friend class AttributeProcessor;
 
     std::shared_ptr<const Config> config_;

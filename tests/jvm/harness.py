@@ -492,3 +492,42 @@ def is_connection_refused(host: str, port: int) -> bool:
         return True
     except OSError as e:
         return e.errno == errno.ECONNREFUSED
+
+
+# --------------------------------------------------------------------------- one JVM, one config file
+
+VALUES_ONLY = 'includeObjectNames: ["nativejmx.test:type=Values"]\n'
+
+
+def int_value_rule(name):
+    """A config naming nativejmx.test:type=Values' IntValue (42) `name`, and reading nothing else."""
+    return (VALUES_ONLY + "rules:\n"
+            "  - pattern: 'nativejmx.test<type=Values><>IntValue: (\\d+)'\n"
+            f"    name: {name}\n")
+
+
+def start_with_config(launcher, tmp_path, text, app_options=()):
+    """A fixture JVM (FixtureApp with `app_options`) serving config `text`; returns (jvm, config path)."""
+    config = write_config(tmp_path / "config.yaml", text)
+    port = free_port()
+    jvm = launcher.start(DEBIAN_17, [*app_options, "forever"], f"{port}:{config}", port=port)
+    jvm.wait_until_serving(timeout=60)
+    return jvm, config
+
+
+def scrape_families(jvm):
+    response = scrape(jvm.port, timeout=60)
+    assert response.status == 200, response.text + jvm.describe()
+    return parse_exposition(response.text)
+
+
+def single_value(families, family):
+    samples = families[family].samples
+    assert len(samples) == 1, families[family].sample_lines()
+    return samples[0].value
+
+
+def replace_config(config, text):
+    """Rewrites the config file so that the next scrape reloads it."""
+    config.write_text(text)
+    touch_later(config)

@@ -2,7 +2,7 @@
 
 import time
 
-from harness import DEBIAN_17, free_port, is_connection_refused, scrape, write_config
+from harness import DEBIAN_17, free_port, is_connection_refused, parse_exposition, scrape, write_config
 
 
 def test_port_refused_during_start_delay_then_served(launcher, tmp_path):
@@ -22,3 +22,20 @@ def test_port_refused_during_start_delay_then_served(launcher, tmp_path):
     resp = scrape(port)
     assert resp.status == 200, jvm.describe()
     assert "\nnativejmx_test_Values_IntValue 42.0\n" in resp.text
+
+
+def test_config_changed_during_the_delay_is_the_one_served(launcher, tmp_path):
+    # The javaagent creates its collector from the file after the delay (§1.2): that is the
+    # start-up config, not a reload.
+    config = write_config(tmp_path / "config.yaml", "startDelaySeconds: 5\nrules: []\n")
+    port = free_port()
+    jvm = launcher.start(DEBIAN_17, ["until-file", str(tmp_path / "stop")], f"{port}:{config}", port=port)
+    jvm.wait_for_stdout("fixture: ready")
+    time.sleep(1.0)  # the agent read the file when the JVM initialised, before main ran
+    config.write_text("startDelaySeconds: 5\n"
+                      "rules:\n  - pattern: 'nativejmx.test<type=Values><>IntValue'\n    name: after_delay\n")
+    assert is_connection_refused("127.0.0.1", port), "the delay was over before the file changed: test not valid"
+    jvm.wait_until_serving(timeout=30)
+    fams = parse_exposition(scrape(port).text)
+    assert fams["after_delay"].sample_lines() == ["after_delay 42.0"]
+    assert fams["jmx_config_reload_success_total"].sample_lines() == ["jmx_config_reload_success_total 0.0"]

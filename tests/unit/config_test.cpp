@@ -18,10 +18,11 @@ Config accept(const std::string& yaml) {
     return config.ok() ? config.value() : Config{};
 }
 
+// What the javaagent refuses at start-up: a config error, or the agent-mode check.
 std::string refuse(const std::string& yaml) {
     Result<Config> config = parseConfig(yaml, kFile);
-    EXPECT_FALSE(config.ok()) << yaml;
-    return config.ok() ? "" : config.error().message;
+    EXPECT_FALSE(config.ok() && config->agentModeError.empty()) << yaml;
+    return config.ok() ? config->agentModeError : config.error().message;
 }
 
 // True when the message contains `part` (gtest prints both on failure).
@@ -197,7 +198,11 @@ TEST(ConfigCollector, AgentModeRefusesRemoteConnections) {
     EXPECT_EQ(refuse("hostPort: h:1\njmxUrl: x\n"),
               "/etc/cfg.yaml: jmxUrl (line 2): At most one of hostPort and jmxUrl must be provided");
     EXPECT_TRUE(mentions(refuse("jmxUrl: 5\n"), "jmxUrl (line 1): must be a string"));
-    accept("jmxUrl: \"\"\n");   // an empty URL is no remote connection
+    EXPECT_TRUE(accept("jmxUrl: \"\"\n").agentModeError.empty());   // an empty URL is no remote connection
+    // The rest of the file is read: a reload may install it, and then every scrape fails (spec §13).
+    Config remote = parseConfig("hostPort: h:1\nrules:\n  - pattern: x\n", kFile).value();
+    EXPECT_EQ(remote.rules.size(), 1u);
+    EXPECT_TRUE(mentions(remote.agentModeError, "/etc/cfg.yaml: hostPort (line 1): " + agentMessage));
 }
 
 TEST(ConfigCollector, StandaloneCredentialsAndSsl) {
@@ -463,10 +468,28 @@ TEST(ConfigRules, LabelsAreStringsSortedByRawKey) {
     EXPECT_EQ(refuse("rules:\n  - pattern: x\n    name: y\n    labels:\n      env: on\n"),
               "/etc/cfg.yaml: rules[0].labels.env (line 5): must be a string, found the boolean true (written on); put "
               "it in quotes to make it a string");
-    EXPECT_TRUE(mentions(refuse("rules:\n  - pattern: x\n    name: y\n    labels:\n      env:\n"),
-                         "rules[0].labels.env (line 5): must be a string, found an empty value"));
-    EXPECT_TRUE(mentions(refuse("rules:\n  - pattern: x\n    name: y\n    labels:\n      200: code\n"),
+    // Java loads a null value and a lone non-String name (the String casts come when the rule is
+    // used): the rule then aborts every scrape it matches in (spec §15). Said once at load.
+    Config nullValue = accept("rules:\n  - pattern: x\n    name: y\n    labels:\n      a: x\n      env:\n");
+    ASSERT_TRUE(nullValue.rules[0].labelFailure.has_value());
+    EXPECT_TRUE(mentions(*nullValue.rules[0].labelFailure,
+                         "/etc/cfg.yaml: rules[0].labels.env (line 6): a label value must be a string, found an empty "
+                         "value; the javaagent loads this, but every scrape that reaches this rule stops there"));
+    EXPECT_EQ(nullValue.warnings, std::vector<std::string>{*nullValue.rules[0].labelFailure});
+    Config numericName = accept("rules:\n  - pattern: x\n    name: y\n    labels:\n      200: code\n      404: x\n");
+    ASSERT_TRUE(numericName.rules[0].labelFailure.has_value());
+    EXPECT_TRUE(mentions(*numericName.rules[0].labelFailure,
                          "rules[0].labels.200 (line 5): a label name must be a string, found the integer 200"));
+    EXPECT_FALSE(accept("rules:\n  - pattern: x\n    name: y\n    labels:\n      a: x\n").rules[0].labelFailure);
+    // Names Java cannot sort together, or at all, fail at load.
+    EXPECT_TRUE(mentions(refuse("rules:\n  - pattern: x\n    name: y\n    labels:\n      a: x\n      200: code\n"),
+                         "rules[0].labels.200 (line 6): label names must be strings, found the integer 200"));
+    EXPECT_TRUE(mentions(refuse("rules:\n  - pattern: x\n    name: y\n    labels:\n      200: x\n      5000000000: y\n"),
+                         "label names must be strings"));   // Integer and Long
+    EXPECT_TRUE(mentions(refuse("rules:\n  - pattern: x\n    name: y\n    labels:\n      ~: x\n"),
+                         "label names must be strings, found an empty value"));
+    EXPECT_TRUE(mentions(refuse("rules:\n  - pattern: x\n    name: y\n    labels:\n      [a]: x\n"),
+                         "label names must be strings"));
     EXPECT_TRUE(mentions(refuse("rules:\n  - pattern: x\n    name: y\n    labels:\n"),
                          "rules[0].labels (line 4): must be a map"));
     EXPECT_TRUE(

@@ -571,6 +571,24 @@ TEST(HttpServer, AllHandlerThreadsBusyMeans429) {
 
 // ---- Stopping ---------------------------------------------------------------------------------
 
+// A client that waits for each answer never has two requests in flight, so it must never find
+// every handler slot taken: the slot is free again before the answer can reach the client.
+// (The race this guards against needs a descheduled thread, so it shows only now and then.)
+TEST(HttpServer, ASequentialClientIsNeverRejected) {
+    ServerOptions options = loopback();
+    options.threads = 1;
+    auto server = startServer([](const Request&) { return textReply("done"); }, options);
+    Client client(server->port());
+    for (int i = 0; i < 2000; ++i) {
+        // Alternately on one kept-alive connection and on a new connection each time.
+        auto reply = i % 2 == 0 ? (client.send(requestText("GET", "/")) ? client.receive() : std::nullopt)
+                                : exchange(server->port(), "GET", "/");
+        ASSERT_TRUE(reply) << i;
+        ASSERT_EQ(reply->status, 200) << "request " << i;
+    }
+    EXPECT_EQ(server->rejectedRequests(), 0u);
+}
+
 TEST(HttpServer, StopClosesTheListenerAndIsIdempotent) {
     auto server = startServer(describeRequest);
     const uint16_t port = server->port();

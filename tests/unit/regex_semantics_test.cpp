@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <chrono>
 #include <thread>
 #include <vector>
 #include <span>
@@ -326,11 +325,8 @@ TEST(RegexEngines, CatastrophicBacktrackingStopsAtTheLimit) {
     EXPECT_FALSE(pattern->limitHit());
     // With one, it backtracks through 2^40 ways of splitting the a's, up to its limit.
     const std::string input = std::string(40, 'a') + "cb";
-    const auto start = std::chrono::steady_clock::now();
     EXPECT_FALSE(pattern->match(input, groups));
-    const auto elapsed = std::chrono::steady_clock::now() - start;
     EXPECT_TRUE(pattern->limitHit());
-    EXPECT_LT(elapsed, std::chrono::seconds(2));
     // The pattern stays usable, and limitHit stays reported.
     EXPECT_TRUE(pattern->match("aab", groups));
     EXPECT_TRUE(pattern->limitHit());

@@ -4,110 +4,12 @@
 
 #include <cmath>
 
-#include "rules/engine.h"
+#include "rules_test_support.h"
 
 namespace nj::rules {
 namespace {
 
-// Builds snapshots the way the decoder does.
-class SnapshotBuilder {
-public:
-    Bean& bean(std::string domain, std::string keyProperties) {
-        Bean& b = snapshot.beans.emplace_back();
-        b.domain = snapshot.keep(std::move(domain));
-        b.keyProperties = snapshot.keep(std::move(keyProperties));
-        return b;
-    }
-    const Node* longValue(int64_t v) {
-        Node& n = snapshot.newNode();
-        n.leaf.kind = LeafKind::Long;
-        n.leaf.longValue = v;
-        n.leaf.doubleValue = static_cast<double>(v);
-        return &n;
-    }
-    const Node* doubleValue(double v) {
-        Node& n = snapshot.newNode();
-        n.leaf.kind = LeafKind::Double;
-        n.leaf.doubleValue = v;
-        return &n;
-    }
-    const Node* floatValue(float v) {
-        Node& n = snapshot.newNode();
-        n.leaf.kind = LeafKind::Float;
-        n.leaf.floatValue = v;
-        n.leaf.doubleValue = static_cast<double>(v);
-        return &n;
-    }
-    const Node* boolValue(bool v) {
-        Node& n = snapshot.newNode();
-        n.leaf.kind = LeafKind::Boolean;
-        n.leaf.boolValue = v;
-        n.leaf.doubleValue = v ? 1 : 0;
-        return &n;
-    }
-    const Node* text(std::string v) {
-        Node& n = snapshot.newNode();
-        n.leaf.kind = LeafKind::Text;
-        n.leaf.text = snapshot.keep(std::move(v));
-        return &n;
-    }
-    void attribute(Bean& b, std::string name, const Node* value, const char* description = nullptr) {
-        Attribute a;
-        a.name = snapshot.keep(std::move(name));
-        a.value = value;
-        if (description != nullptr) {
-            a.hasDescription = true;
-            a.description = snapshot.keep(description);
-        }
-        b.attributes.push_back(a);
-    }
-    Node& composite(const char* description) {
-        Node& n = snapshot.newNode();
-        n.kind = Node::Kind::Composite;
-        n.hasDescription = true;
-        n.description = snapshot.keep(description);
-        return n;
-    }
-    void item(Node& composite, std::string name, const Node* value) {
-        composite.items.push_back({snapshot.keep(std::move(name)), value});
-    }
-    Snapshot snapshot;
-};
-
-Rule rule(std::optional<std::string> pattern, std::optional<std::string> name = std::nullopt) {
-    Rule r;
-    r.pattern = std::move(pattern);
-    r.name = std::move(name);
-    return r;
-}
-
-std::unique_ptr<Engine> engineFor(Config config) {
-    config.file = "test.yaml";
-    auto engine = Engine::create(std::make_shared<const Config>(std::move(config)));
-    EXPECT_TRUE(engine.ok()) << engine.error().message;
-    return std::move(engine).value();
-}
-
-Config withRules(std::vector<Rule> rules) {
-    Config c;
-    c.rules = std::move(rules);
-    return c;
-}
-
-const expo::RawSample* find(const Engine::Output& out, std::string_view name) {
-    for (const auto& s : out.samples) {
-        if (s.name == name) return &s;
-    }
-    return nullptr;
-}
-
-std::string labelsOf(const expo::RawSample& s) {
-    std::vector<expo::Label> labels = s.labels;
-    std::sort(labels.begin(), labels.end(), [](auto& a, auto& b) { return a.name < b.name; });
-    std::string out;
-    for (const auto& l : labels) out += l.name + "=" + l.value + ";";
-    return out;
-}
+using namespace enginetest;
 
 TEST(RulesEngine, DefaultFormatUsesTheFirstKeyPropertyAndLabelsTheRest) {
     SnapshotBuilder b;
@@ -295,14 +197,8 @@ TEST(RulesEngine, SnakeCaseLowercaseAndCounterInference) {
 }
 
 TEST(RulesEngine, TemplateErrorsAbortTheScrapeButKeepEarlierSamples) {
-    SnapshotBuilder b;
-    Bean& first = b.bean("a", "type=T");
-    b.attribute(first, "X", b.longValue(1));
-    Bean& second = b.bean("b", "type=T");
-    b.attribute(second, "X", b.longValue(2));
-    Bean& third = b.bean("c", "type=T");
-    b.attribute(third, "X", b.longValue(3));
-    auto out = engineFor(withRules({rule("b<type=T><>X", "bad_$3"), rule(".*")}))->collect(b.snapshot);
+    Snapshot beans = threeBeansInOrder();
+    auto out = engineFor(withRules({rule("b<type=T><>X", "bad_$3"), rule(".*")}))->collect(beans);
     ASSERT_TRUE(out.abortReason.has_value());
     ASSERT_EQ(out.samples.size(), 1u);
     EXPECT_EQ(out.samples[0].name, "a_T_X");
