@@ -9,24 +9,21 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "jvm"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+TESTS = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(TESTS / "jvm"), str(TESTS / "e2e")]
 
 import harness  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def agent() -> Path:
-    path = harness.built_agent()
-    if not path.is_file():
-        pytest.fail(f"agent not built: {path} does not exist (run `make build`, or set NJ_AGENT)")
-    return path
+    return harness.built_agent()
 
 
 @pytest.fixture(scope="module")
-def module_processes(tmp_path_factory, request):
-    """Starts the module's server (and its Prometheus) and kills them after the module."""
+def module_processes(tmp_path_factory, request, agent):
+    """Whatever a module starts (its server, its Prometheus), killed after the module."""
     workdir = tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])
-    processes = harness.JvmLauncher(workdir, classes=None, agent=harness.built_agent())
+    processes = harness.JvmLauncher(workdir, classes=None, agent=agent)
     yield processes
     processes.close()

@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 TESTS_DIR = Path(__file__).resolve().parent
 REPO = TESTS_DIR.parents[1]
 FIXTURE_SOURCES = TESTS_DIR / "fixtures"
@@ -52,8 +54,11 @@ TEMURIN_25 = Jdk("jdk25", Path("/usr/lib/jvm/temurin-25-jdk-amd64"))
 
 
 def built_agent() -> Path:
-    """The agent under test: $NJ_AGENT, or the repository's build/."""
-    return Path(os.environ.get("NJ_AGENT", REPO / "build" / "native" / "libnativejmx.so")).resolve()
+    """The agent under test: $NJ_AGENT, or the repository's build/; fails the test when absent."""
+    path = Path(os.environ.get("NJ_AGENT", REPO / "build" / "native" / "libnativejmx.so")).resolve()
+    if not path.is_file():
+        pytest.fail(f"agent not built: {path} does not exist (run `make build`, or set NJ_AGENT)")
+    return path
 
 
 def available_jdks() -> list[Jdk]:
