@@ -62,6 +62,11 @@ def sample_value(families: dict[str, harness.Family], name: str, **labels: str) 
     return None
 
 
+def http_status(host: str, port: int, path: str) -> int:
+    """The status of one GET (the body is read and dropped)."""
+    return harness.scrape(port, path, host=host, timeout=SCRAPE_TIMEOUT).status
+
+
 def counter_sample_name(rule_name: str) -> str:
     """The exposed name of a COUNTER rule's metric: client_java adds `_total` when missing."""
     return rule_name if rule_name.endswith("_total") else rule_name + "_total"

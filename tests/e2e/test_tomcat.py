@@ -1,7 +1,6 @@
 """Debian's Tomcat 10 with the agent in CATALINA_OPTS: rules/tomcat.yml, the upstream example
 config, and a real Prometheus scraping it. One Tomcat for the whole module, on OpenJDK 17."""
 
-import http.client
 import shutil
 from pathlib import Path
 
@@ -37,14 +36,7 @@ class Tomcat:
         self.agent = e2e.AgentInServer(process, agent_port, config)
 
     def get(self, path: str) -> int:
-        conn = http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=60)
-        try:
-            conn.request("GET", path)
-            response = conn.getresponse()
-            response.read()
-            return response.status
-        finally:
-            conn.close()
+        return e2e.http_status("127.0.0.1", self.http_port, path)
 
     def connector(self, families, name: str) -> float | None:
         return e2e.sample_value(families, name, port=str(self.http_port), protocol=PROTOCOL)
