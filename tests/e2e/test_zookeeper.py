@@ -1,5 +1,6 @@
-"""Debian's ZooKeeper 3.8 (standalone) with the agent in JAVA_TOOL_OPTIONS: rules/zookeeper.yml,
-the upstream example config, and a real Prometheus scraping it. One server for the module."""
+"""Debian's ZooKeeper 3.8 with the agent in JAVA_TOOL_OPTIONS: rules/zookeeper.yml,
+the upstream example config, and a real Prometheus scraping it. One standalone server and
+one quorum of one (the replicated beans) for the module."""
 
 import subprocess
 
@@ -14,13 +15,24 @@ CLASSPATH = "/etc/zookeeper/conf:/usr/share/java/zookeeper.jar"  # as Debian's z
 
 
 class ZooKeeper:
-    def __init__(self, processes: harness.JvmLauncher, agent):
-        workdir = processes.workdir
+    """Standalone, or `replicated`: a quorum of one (standaloneEnabled=false), which registers the
+    replicated server's beans (ReplicatedServer_id1, replica.1, Leader) with a single JVM."""
+
+    def __init__(self, processes: harness.JvmLauncher, agent, replicated: bool = False):
+        workdir = processes.workdir / ("replicated" if replicated else "standalone")
+        data = workdir / "data"
+        data.mkdir(parents=True)
         self.client_port = harness.free_port()
-        config = workdir / "zoo.cfg"
         # No AdminServer: it would bind 8080, which other tests or services may hold.
-        config.write_text(f"tickTime=2000\ndataDir={workdir / 'data'}\nclientPort={self.client_port}\n"
-                          "admin.enableServer=false\n")
+        settings = f"tickTime=2000\ninitLimit=10\nsyncLimit=5\ndataDir={data}\nadmin.enableServer=false\n"
+        if replicated:
+            (data / "myid").write_text("1\n")
+            quorum, election = harness.free_port(), harness.free_port()
+            settings += f"standaloneEnabled=false\nserver.1=127.0.0.1:{quorum}:{election};{self.client_port}\n"
+        else:
+            settings += f"clientPort={self.client_port}\n"
+        config = workdir / "zoo.cfg"
+        config.write_text(settings)
         agent_port = harness.free_port()
         agent_config = e2e.start_agent_config(workdir, e2e.RULES / "zookeeper.yml")
         option = e2e.agent_option(agent, agent_port, agent_config)
@@ -28,7 +40,7 @@ class ZooKeeper:
             [harness.DEBIAN_17.tool("java"), "-Xmx128m", "-cp", CLASSPATH,
              "org.apache.zookeeper.server.quorum.QuorumPeerMain", str(config)],
             e2e.jdk17_env(JAVA_TOOL_OPTIONS=option), env_note=f"(JAVA_TOOL_OPTIONS={option})",
-            port=agent_port, name="zookeeper")
+            port=agent_port, name=workdir.name, cwd=workdir)
         self.agent = e2e.AgentInServer(process, agent_port, agent_config)
 
     def client(self, *command: str) -> str:
@@ -94,3 +106,44 @@ def test_prometheus_scrapes_the_agent_in_zookeeper(zookeeper, module_processes):
         "zookeeper_TickTime == 2000",
         "zookeeper_PacketsReceived_total",
     ])
+
+
+# --------------------------------------------------------------------------- replicated mode
+
+LEADER = dict(replicaId="1", memberType="Leader")
+
+
+@pytest.fixture(scope="module")
+def quorum_of_one(module_processes, agent):
+    server = ZooKeeper(module_processes, agent, replicated=True)
+    server.agent.wait_for(lambda f: e2e.sample_value(f, "zookeeper_InMemoryDataTree_NodeCount", **LEADER) is not None,
+                          "the leader's data tree bean")
+    return server
+
+
+def test_replicated_member_series_carry_replica_and_role(quorum_of_one):
+    before = quorum_of_one.agent.families()
+    quorum_of_one.client("create", "/nativejmx-e2e", "hello")
+    after = quorum_of_one.agent.wait_for(
+        lambda f: e2e.sample_value(f, "zookeeper_InMemoryDataTree_NodeCount", **LEADER)
+        > e2e.sample_value(before, "zookeeper_InMemoryDataTree_NodeCount", **LEADER), "NodeCount rising after a create")
+    assert (e2e.sample_value(after, "zookeeper_InMemoryDataTree_NodeCount", **LEADER)
+            == e2e.sample_value(before, "zookeeper_InMemoryDataTree_NodeCount", **LEADER) + 1)
+    assert after["zookeeper_PacketsReceived_total"].type == "counter"
+    assert (e2e.sample_value(after, "zookeeper_PacketsReceived_total", **LEADER)
+            > e2e.sample_value(before, "zookeeper_PacketsReceived_total", **LEADER))
+    assert e2e.sample_value(after, "zookeeper_QuorumSize") == 1  # the quorum peer's own bean
+    assert e2e.sample_value(after, "zookeeper_NumAliveConnections", **LEADER) is not None
+    assert e2e.sample_value(after, "zookeeper_SyncLimit", replicaId="1") == 5  # replica bean, from zoo.cfg
+
+
+def test_upstream_example_config_gives_its_replicated_series(quorum_of_one):
+    text = (e2e.UPSTREAM_EXAMPLES / "zookeeper.yaml").read_text()
+    with quorum_of_one.agent.config_swapped(text):
+        # Unlike its standalone rules, the example's replicated rules type the packet counts COUNTER.
+        families = quorum_of_one.agent.wait_for(
+            lambda f: e2e.sample_value(f, "zookeeper_InMemoryDataTree_NodeCount", **LEADER) is not None
+            and "zookeeper_PacketsReceived_total" in f, "the upstream example's replicated series")
+        assert e2e.sample_value(families, "zookeeper_PacketsSent_total", **LEADER) is not None
+        assert e2e.sample_value(families, "zookeeper_QuorumSize") == 1
+        assert families["zookeeper_NumAliveConnections"].type == "gauge"
