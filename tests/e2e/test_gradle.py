@@ -39,9 +39,9 @@ class GradleBuilds:
              "-p", str(self.workdir / project), *arguments],
             capture_output=True, text=True, timeout=GRADLE_TIMEOUT, env=e2e.jdk17_env(), cwd=self.workdir)
 
-    def sample(self, *arguments: str) -> subprocess.CompletedProcess:
+    def sample(self, *arguments: str, agent: Path | None = None) -> subprocess.CompletedProcess:
         return self.gradle("sample", f"-PnativejmxPlugin={self.workdir / PLUGIN_JAR}",
-                           f"-PnativejmxAgent={self.agent}", f"-PnativejmxPort={self.port}",
+                           f"-PnativejmxAgent={agent or self.agent}", f"-PnativejmxPort={self.port}",
                            f"-PnativejmxTestPort={self.test_port}", *arguments)
 
 
@@ -95,6 +95,27 @@ def test_installed_start_script_loads_the_agent(builds):
                                       capture_output=True, text=True, timeout=e2e.START_TIMEOUT,
                                       env=e2e.jdk17_env()))
     assert sample_lines(result.stdout)["sample_os_OpenFileDescriptorCount"] > 0, result.stdout
+
+
+# The sample's Main fails with this when its JVM has no agent option: proof the JVM started.
+RAN_WITHOUT_AGENT = "no -agentpath:...libnativejmx.so option in this JVM"
+
+
+def test_without_the_library_the_start_script_runs_the_application_without_the_agent(builds, tmp_path):
+    install = tmp_path / "sample"
+    shutil.copytree(builds.workdir / "sample/build/install/sample", install)
+    (install / "nativejmx/libnativejmx.so").unlink()
+    result = subprocess.run([str(install / "bin/sample")], capture_output=True, text=True,
+                            timeout=e2e.START_TIMEOUT, env=e2e.jdk17_env())
+    assert RAN_WITHOUT_AGENT in result.stderr, result.stdout + result.stderr
+
+
+def test_without_the_library_run_warns_and_runs_without_the_agent(builds, tmp_path):
+    missing = tmp_path / "libnativejmx.so"
+    result = builds.sample("run", agent=missing)
+    output = result.stdout + result.stderr
+    assert f"nativejmx: {missing} not found: :run runs without the agent" in output, output
+    assert RAN_WITHOUT_AGENT in output, output
 
 
 def test_malformed_config_fails_the_build_without_nativejmx_check(builds):

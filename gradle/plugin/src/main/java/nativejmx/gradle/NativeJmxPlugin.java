@@ -52,10 +52,18 @@ public class NativeJmxPlugin implements Plugin<Project> {
                 project.getTasks().withType(CreateStartScripts.class, scripts -> loadAgentInStartScript(project, scripts, extension)));
     }
 
+    /** Without the library the JVM would not start at all (-agentpath fails hard): then it runs without. */
     private static void loadAgent(Task task, JavaForkOptions jvm, NativeJmxExtension extension, IntSupplier port) {
         task.dependsOn(CHECK_TASK);
-        task.doFirst(t -> jvm.jvmArgs(NativeJmxExtension.agentOption(
-                extension.getAgent().getAbsolutePath(), port.getAsInt(), extension.getConfig().getAbsolutePath())));
+        task.doFirst(t -> {
+            File library = extension.getAgent();
+            if (!library.isFile()) {
+                t.getLogger().warn("nativejmx: {} not found: {} runs without the agent", library, t.getPath());
+                return;
+            }
+            jvm.jvmArgs(NativeJmxExtension.agentOption(
+                    library.getAbsolutePath(), port.getAsInt(), extension.getConfig().getAbsolutePath()));
+        });
     }
 
     /** The library and the config go to nativejmx/ in the main distribution, under fixed names. */
@@ -69,16 +77,18 @@ public class NativeJmxPlugin implements Plugin<Project> {
 
     /**
      * The Unix start script passes the agent in JAVA_OPTS, with paths under $APP_HOME (which only
-     * the script knows). DEFAULT_JVM_OPTS cannot carry it: current Gradle escapes `$` in it.
+     * the script knows), and only when the library is there. DEFAULT_JVM_OPTS cannot carry it:
+     * current Gradle escapes `$` in it.
      */
     private static void loadAgentInStartScript(Project project, CreateStartScripts scripts, NativeJmxExtension extension) {
         project.afterEvaluate(p -> scripts.getInputs().property("nativejmxPort", extension.getPort()));
         scripts.doLast(task -> {
             Path script = new File(scripts.getOutputDir(), scripts.getApplicationName()).toPath();
+            String library = "$APP_HOME/" + DISTRIBUTION_DIR + "/" + DISTRIBUTION_LIBRARY;
             String option = NativeJmxExtension.agentOption(
-                    "$APP_HOME/" + DISTRIBUTION_DIR + "/" + DISTRIBUTION_LIBRARY, extension.getPort(),
-                    "$APP_HOME/" + DISTRIBUTION_DIR + "/" + DISTRIBUTION_CONFIG);
-            insertAfterAppHome(script, "JAVA_OPTS=\"\\\"" + option + "\\\" $JAVA_OPTS\"");
+                    library, extension.getPort(), "$APP_HOME/" + DISTRIBUTION_DIR + "/" + DISTRIBUTION_CONFIG);
+            insertAfterAppHome(script, "if [ -f \"" + library + "\" ]; then JAVA_OPTS=\"\\\"" + option
+                    + "\\\" $JAVA_OPTS\"; fi");
         });
     }
 
