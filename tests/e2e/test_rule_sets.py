@@ -24,8 +24,10 @@ def plain_jvm(tmp_path_factory, agent):
     launcher.close()
 
 
-def reloads(families) -> float:
-    return e2e.sample_value(families, "jmx_config_reload_success_total")
+def reloads(families) -> tuple[float, float]:
+    """(successful, failed) config reloads so far."""
+    return (e2e.sample_value(families, "jmx_config_reload_success_total"),
+            e2e.sample_value(families, "jmx_config_reload_failure_total"))
 
 
 def test_the_rule_set_directory_has_every_server():
@@ -62,7 +64,7 @@ def test_rule_set_loads_without_a_complaint(plain_jvm, rule_set):
     before = plain_jvm.families()
     log_lines = len(plain_jvm.process.nativejmx_lines())
     plain_jvm.write_config(rule_set.read_text())
-    after = plain_jvm.wait_for(lambda f: reloads(f) > reloads(before), f"a reload of {rule_set.name}")
-    assert e2e.sample_value(after, "jmx_config_reload_failure_total") == e2e.sample_value(
-        before, "jmx_config_reload_failure_total")
+    succeeded, failed = reloads(before)
+    after = plain_jvm.wait_for(lambda f: reloads(f) != (succeeded, failed), f"a reload of {rule_set.name}")
+    assert reloads(after) == (succeeded + 1, failed), plain_jvm.process.nativejmx_lines()[log_lines:]
     assert plain_jvm.process.nativejmx_lines()[log_lines:] == []
