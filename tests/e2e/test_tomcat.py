@@ -30,7 +30,7 @@ class Tomcat:
         config = e2e.start_agent_config(processes.workdir, e2e.RULES / "tomcat.yml")
         env = e2e.jdk17_env(CATALINA_HOME=str(CATALINA_HOME), CATALINA_BASE=str(base),
                             CATALINA_TMPDIR=str(base / "temp"),
-                            CATALINA_OPTS=e2e.agent_option(agent, agent_port, config))
+                            CATALINA_OPTS=f"-Xmx256m {e2e.agent_option(agent, agent_port, config)}")
         process = processes.spawn([str(CATALINA_HOME / "bin" / "catalina.sh"), "run"], env,
                                   env_note="(CATALINA_OPTS=-agentpath:...)", port=agent_port, name="tomcat")
         self.agent = e2e.AgentInServer(process, agent_port, config)
