@@ -54,7 +54,7 @@ def wait_until(condition, what: str, timeout: float, process: harness.Jvm | None
 
 
 def sample_value(families: dict[str, harness.Family], name: str, **labels: str) -> float | None:
-    """The value of the one sample `name` whose labels include `labels`, or None."""
+    """The value of the first sample `name` whose labels include `labels`, or None."""
     for family in families.values():
         for sample in family.samples:
             if sample.name == name and labels.items() <= dict(sample.labels).items():
