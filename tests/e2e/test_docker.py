@@ -136,9 +136,11 @@ def run_as_in_the_image(workdir: Path, agent: Path, main: list[str]) -> subproce
                           capture_output=True, text=True, timeout=e2e.START_TIMEOUT, env=harness.clean_env())
 
 
-def test_a_jvm_with_the_image_environment_serves_the_image_config(tmp_path, agent):
+# The images run Java 17 and 21: Debian's 17, and Temurin 25 where installed (no 21 here).
+@pytest.mark.parametrize("jdk", harness.JDKS, ids=str)
+def test_a_jvm_with_the_image_environment_serves_the_image_config(tmp_path, agent, jdk):
     classes = harness.compile_fixtures(tmp_path / "classes")
-    result = run_as_in_the_image(tmp_path, agent, [harness.DEBIAN_17.tool("java"), "-cp", str(classes),
+    result = run_as_in_the_image(tmp_path, agent, [jdk.tool("java"), "-cp", str(classes),
                                                    harness.FIXTURE_MAIN, "forever"])
     stderr = (tmp_path / "jvm.err").read_text() if (tmp_path / "jvm.err").exists() else ""
     assert result.returncode == 0, result.stdout + result.stderr + stderr
