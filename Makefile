@@ -5,7 +5,7 @@ CMAKE_FLAGS ?=
 
 AGENT := $(BUILD)/native/libnativejmx.so
 
-.PHONY: all deps build demo test unit-test jvm-test bench clean
+.PHONY: all deps build demo test unit-test jvm-test e2e-test bench clean
 
 all: build
 
@@ -27,7 +27,11 @@ unit-test: build
 jvm-test: build
 	NJ_AGENT=$(abspath $(AGENT)) NJ_BUILD=$(abspath $(BUILD)) /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/jvm
 
-test: unit-test jvm-test
+# Real servers from Debian's packages, a real Prometheus, docker/ and gradle/ (tests/e2e/).
+e2e-test: build
+	NJ_AGENT=$(abspath $(AGENT)) NJ_BUILD=$(abspath $(BUILD)) /usr/bin/python3 -m pytest -q -p no:cacheprovider -rs tests/e2e
+
+test: unit-test jvm-test e2e-test
 
 bench: build
 	@bench/run.sh $(AGENT)

@@ -15,7 +15,11 @@ PACKAGES=(
   googletest libgtest-dev
   curl python3 python3-pytest    # e2e tests
   binutils                       # nm/objdump/readelf for tests/build/check_so.sh
-  prometheus                     # promtool checks the exposition
+  prometheus                     # promtool checks the exposition; e2e tests scrape with it
+  tomcat10 zookeeper activemq jetty9  # e2e: the servers the rules/ are tested on
+  gradle junit4                  # e2e: gradle/ plugin and sample, built offline (Gradle 4.4.1)
+  python3-yaml                   # e2e: Kubernetes manifests in docker/k8s/
+  iproute2                       # e2e: `ip` brings up lo in the docker/ test's network namespace
   clang                          # fuzzing
   xz-utils                       # Debian source tarballs
 )
@@ -56,5 +60,11 @@ if (( ${#missing[@]} )); then
   echo "installing ${missing[*]}"
   # No recommends: keeps a fresh machine lean (prometheus would pull node-exporter, etc.).
   as_root "${APT[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The e2e tests start their own servers on free ports; the packages' services are not wanted.
+  if [[ -d /run/systemd/system ]]; then
+    for unit in tomcat10 jetty9; do
+      if [[ " ${missing[*]} " == *" $unit "* ]]; then as_root systemctl disable --now "$unit" || true; fi
+    done
+  fi
 fi
 echo "ok: ${#PACKAGES[@]} packages present, deb-src configured"

@@ -18,10 +18,7 @@ import harness  # noqa: E402
 
 @pytest.fixture(scope="session")
 def agent() -> Path:
-    path = Path(os.environ.get("NJ_AGENT", harness.REPO / "build" / "native" / "libnativejmx.so")).resolve()
-    if not path.is_file():
-        pytest.fail(f"agent not built: {path} does not exist (run `make build`, or set NJ_AGENT)")
-    return path
+    return harness.built_agent()
 
 
 @pytest.fixture(scope="session")

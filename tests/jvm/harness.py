@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 TESTS_DIR = Path(__file__).resolve().parent
 REPO = TESTS_DIR.parents[1]
 FIXTURE_SOURCES = TESTS_DIR / "fixtures"
@@ -49,6 +51,14 @@ class Jdk:
 
 DEBIAN_17 = Jdk("jdk17", Path("/usr/lib/jvm/java-17-openjdk-amd64"))
 TEMURIN_25 = Jdk("jdk25", Path("/usr/lib/jvm/temurin-25-jdk-amd64"))
+
+
+def built_agent() -> Path:
+    """The agent under test: $NJ_AGENT, or the repository's build/; fails the test when absent."""
+    path = Path(os.environ.get("NJ_AGENT", REPO / "build" / "native" / "libnativejmx.so")).resolve()
+    if not path.is_file():
+        pytest.fail(f"agent not built: {path} does not exist (run `make build`, or set NJ_AGENT)")
+    return path
 
 
 def available_jdks() -> list[Jdk]:
@@ -316,12 +326,19 @@ class JvmLauncher:
             else:
                 raise ValueError(via)
         command += ["-cp", str(self.classes), main_class, *app_args]
+        return self.spawn(command, env, env_note=env_note, port=port, name=name, commands=commands)
+
+    def spawn(self, command: list[str], env: dict[str, str], *, env_note: str = "",
+              port: int | None = None, name: str = "jvm", cwd: Path | None = None,
+              commands: bool = False) -> Jvm:
+        """Starts any command (a JVM, or a server's start script that execs one) in its own
+        process group, with stdout and stderr in files; close() kills it."""
         index = len(self.jvms)
         out_path = self.workdir / f"{name}-{index}.out"
         err_path = self.workdir / f"{name}-{index}.err"
         with open(out_path, "wb") as out, open(err_path, "wb") as err:
             proc = subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.PIPE if commands else subprocess.DEVNULL,
-                                    cwd=self.workdir, env=env, start_new_session=True)
+                                    cwd=cwd or self.workdir, env=env, start_new_session=True)
         jvm = Jvm(command, env_note, proc, self.workdir, out_path, err_path, port)
         self.jvms.append(jvm)
         return jvm
