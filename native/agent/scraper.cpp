@@ -153,7 +153,10 @@ struct Scraper::Walk {
 };
 
 Scraper::Scraper(std::string configFile, Result<rules::Config> initial, std::string refusal)
-    : configFile_(std::move(configFile)), refusal_(std::move(refusal)), walk_(std::make_unique<Walk>()) {
+    : configFile_(std::move(configFile)),
+      refusal_(std::move(refusal)),
+      servesTls_(initial && initial->httpServer.ssl),
+      walk_(std::make_unique<Walk>()) {
     walk_->loadedTime = modificationTime(configFile_);
     if (initial) {
         scrapeTimeoutSeconds_ = initial->scrapeTimeoutSeconds.value_or(0);
@@ -276,6 +279,13 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
     }
     if (!w.engine) return failure(503, "nativejmx has no valid config: " + w.configError + "\n");
     const rules::Config& config = w.engine->config();
+    // httpServer is read at start-up: TLS that a later edit asks for cannot be given now, and
+    // metrics in the clear instead would expose them.
+    if (config.httpServer.ssl && !servesTls_) {
+        std::string refusal = configFile_ + ": httpServer.ssl was added after start-up; restart the JVM to serve HTTPS";
+        if (refusal != w.lastLoggedError) logLine(w.lastLoggedError = refusal);
+        return failure(503, refusal + "\n");
+    }
 
     if (!w.thread) {
         w.thread = std::make_unique<jvm::AttachedThread>("nativejmx-scrape");

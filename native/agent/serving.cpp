@@ -52,7 +52,8 @@ public:
     std::unique_ptr<http::Server> server;
 };
 
-Result<Serving*> startServing(const AgentOptions& options, const rules::HttpServerConfig& config, Scraper& scraper) {
+Result<Serving*> startServing(const AgentOptions& options, const rules::HttpServerConfig& config, Scraper& scraper,
+                              std::shared_ptr<const http::TlsContext> tls) {
     http::ServerOptions serverOptions;
     serverOptions.host = options.host;
     serverOptions.port = options.port.value_or(0);
@@ -61,6 +62,7 @@ Result<Serving*> startServing(const AgentOptions& options, const rules::HttpServ
                                               ? std::optional(std::chrono::seconds(*config.maximumRequestSeconds))
                                               : std::nullopt;
     serverOptions.headersOnEveryResponse = http::securityHeaders(config.ssl.has_value());
+    serverOptions.tls = std::move(tls);
 
     http::EndpointOptions endpoints;
     endpoints.customMetricsPath = config.metricsPath.value_or("");
@@ -78,5 +80,7 @@ Result<Serving*> startServing(const AgentOptions& options, const rules::HttpServ
     bound->store(serving->server.get());
     return serving;
 }
+
+void replaceTls(Serving& serving, std::shared_ptr<const http::TlsContext> tls) { serving.server->replaceTls(std::move(tls)); }
 
 }  // namespace nj::agent
