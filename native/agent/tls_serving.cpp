@@ -1,5 +1,7 @@
 #include "agent/tls_serving.h"
 
+#include <pthread.h>
+
 #include <chrono>
 #include <fstream>
 #include <iterator>
@@ -74,6 +76,7 @@ Result<LoadedKeyEntry> loadContext(const Stores& stores, const rules::TlsConfig&
 }  // namespace
 
 void serveOverTls(const AgentOptions& options, const rules::HttpServerConfig& http, Scraper& scraper) {
+    pthread_setname_np(pthread_self(), "nativejmx-tls");  // this start-up thread now watches the stores
     const rules::TlsConfig& tls = *http.ssl;
     const std::string& file = options.configFile;
     Result<Stores> stores = [&] {

@@ -321,7 +321,7 @@ private:
     }
 
     void onHandshake(beast::error_code ec, std::size_t bytesUsed) {
-        if (ec) return;  // not TLS after all, a refused client certificate, a timeout: close
+        if (ec) return;  // a refused client certificate, protocol or cipher, a timeout: close
         buffer_.consume(bytesUsed);
         readRequest();
     }
