@@ -247,8 +247,9 @@ def test_missing_key_store_file_is_a_clear_error(launcher, tmp_path):
 
 
 def test_wrong_alias_serves_the_stores_key_and_says_so(launcher, tmp_path, material):
-    # The javaagent does not pick the key by alias (spec §11.7): the store still serves.
-    jvm, stop, _ = start(launcher, tmp_path, ssl_config(key_store_yaml(material.pkcs12, "PKCS12", alias="nosuch")))
+    # The javaagent does not pick the key by alias (spec §11.7): the store still serves. No
+    # type either: KeyStore.getDefaultType() (PKCS12) reads it.
+    jvm, stop, _ = start(launcher, tmp_path, ssl_config(key_store_yaml(material.pkcs12, alias="nosuch")))
     jvm.wait_until_serving(timeout=40)
     assert https_get(jvm.port).certificate == material.pkcs12_certificate
     line = wait_for_line(jvm, "alias")
@@ -294,10 +295,15 @@ def test_reload_after_the_key_store_file_changes(launcher, tmp_path, material):
 
 # --------------------------------------------------------------------------- mutualTLS
 
-def test_mutual_tls_accepts_trusted_clients_only(launcher, tmp_path, material):
-    trust = f"trustStore:\n  filename: {material.trust_store}\n  password: {PASSWORD}\n  type: PKCS12\n"
-    jvm, stop, _ = start(launcher, tmp_path,
-                         ssl_config(key_store_yaml(material.pkcs12, "PKCS12") + "mutualTLS: true\n" + trust))
+@pytest.mark.parametrize("trust_from", ["config", "system_properties"])
+def test_mutual_tls_accepts_trusted_clients_only(launcher, tmp_path, material, trust_from):
+    settings = key_store_yaml(material.pkcs12, "PKCS12") + "mutualTLS: true\n"
+    properties = (f"-Djavax.net.ssl.trustStore={material.trust_store}",
+                  f"-Djavax.net.ssl.trustStorePassword={PASSWORD}", "-Djavax.net.ssl.trustStoreType=PKCS12")
+    if trust_from == "config":
+        settings += f"trustStore:\n  filename: {material.trust_store}\n  password: {PASSWORD}\n  type: PKCS12\n"
+        properties = ()
+    jvm, stop, _ = start(launcher, tmp_path, ssl_config(settings), extra_options=properties)
     jvm.wait_until_serving(timeout=40)
     resp = https_get(jvm.port, client=material.client)
     assert resp.status == 200 and METRIC_LINE in resp.body
