@@ -176,6 +176,11 @@ std::vector<std::string> tlsSettingWarnings(const TlsSettings& settings) {
 }
 
 Result<std::shared_ptr<const TlsContext>> TlsContext::create(const TlsMaterial& material, const TlsSettings& settings) {
+    // Before any other OpenSSL call: no atexit cleanup (it would free what our server threads
+    // may still use while the JVM exits), and no host openssl.cnf (it could load modules into
+    // someone else's process; our settings come from the config alone).
+    if (OPENSSL_init_ssl(OPENSSL_INIT_NO_ATEXIT | OPENSSL_INIT_NO_LOAD_CONFIG, nullptr) != 1)
+        return makeError("cannot initialise OpenSSL: " + openSslErrors());
     ERR_clear_error();
     try {
         auto context = std::make_unique<ssl::context>(ssl::context::tls_server);

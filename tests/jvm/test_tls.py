@@ -327,9 +327,13 @@ def test_mutual_tls_without_a_trust_store_is_a_clear_error(launcher, tmp_path, m
 # --------------------------------------------------------------------------- protocols, ciphers
 
 def test_protocols_and_ciphers_are_enforced(launcher, tmp_path, material):
-    settings = "protocols: TLSv1.2\nciphers: TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, TLS_EMPTY_RENEGOTIATION_INFO_SCSV\n"
-    jvm, stop, _ = start(launcher, tmp_path, ssl_config(key_store_yaml(material.pkcs12, "PKCS12") + settings))
+    settings = ("protocols: TLSv1.1, TLSv1.2\n"
+                "ciphers: TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, TLS_EMPTY_RENEGOTIATION_INFO_SCSV\n")
+    jvm, stop, config = start(launcher, tmp_path, ssl_config(key_store_yaml(material.pkcs12, "PKCS12") + settings))
     jvm.wait_until_serving(timeout=40)
+    # TLS 1.2 and 1.3 only: an older protocol is left out, with one line, and the rest served.
+    assert jvm.nativejmx_lines() == [f"nativejmx: {config}: httpServer.ssl.protocols: TLSv1.1 left out "
+                                     "(nativejmx serves TLSv1.2 and TLSv1.3 only)"]
     resp = https_get(jvm.port)
     assert resp.status == 200
     assert resp.version == "TLSv1.2"
