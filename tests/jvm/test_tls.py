@@ -36,9 +36,11 @@ def keytool(*args: str) -> bytes:
     return run_tool(DEBIAN_17.tool("keytool"), *args)
 
 
-def make_key_store(path: Path, store_type: str, password: str = PASSWORD, alias: str = "server") -> bytes:
-    """A key store with one EC key entry; returns its certificate (DER)."""
-    keytool("-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
+def make_key_store(path: Path, store_type: str, password: str = PASSWORD, alias: str = "server",
+                   rsa: bool = False) -> bytes:
+    """A key store with one key entry (EC P-256, or RSA 2048); returns its certificate (DER)."""
+    algorithm = ("-keyalg", "RSA", "-keysize", "2048") if rsa else ("-keyalg", "EC", "-groupname", "secp256r1")
+    keytool("-genkeypair", "-alias", alias, *algorithm, "-dname", "CN=localhost",
             "-validity", "2", "-storetype", store_type, "-keystore", str(path), "-storepass", password,
             "-keypass", password)
     return keytool("-exportcert", "-alias", alias, "-storetype", store_type, "-keystore", str(path),
@@ -56,7 +58,7 @@ def make_client_certificate(directory: Path, name: str) -> tuple[str, str]:
 class Material:
     pkcs12: Path
     pkcs12_certificate: bytes
-    jks: Path
+    jks: Path                    # an RSA key, where the others are EC
     jks_certificate: bytes
     trust_store: Path            # trusts `client` only
     client: tuple[str, str]      # (certificate, key) PEM files
@@ -70,7 +72,7 @@ def material(tmp_path_factory) -> Material:
     keytool("-importcert", "-noprompt", "-alias", "client", "-file", client[0], "-storetype", "PKCS12",
             "-keystore", str(d / "trust.p12"), "-storepass", PASSWORD)
     return Material(d / "server.p12", make_key_store(d / "server.p12", "PKCS12"),
-                    d / "server.jks", make_key_store(d / "server.jks", "JKS"),
+                    d / "server.jks", make_key_store(d / "server.jks", "JKS", rsa=True),
                     d / "trust.p12", client, make_client_certificate(d, "stranger"))
 
 
@@ -381,10 +383,10 @@ def test_stalled_handshakes_block_nobody(launcher, tmp_path, material):
             stalled.append(s)
         resp = https_get(jvm.port)
         assert resp.status == 200 and METRIC_LINE in resp.body
+        stop_cleanly(jvm, stop)  # the JVM exits cleanly with handshakes still open
     finally:
         for s in stalled:
             s.close()
-    stop_cleanly(jvm, stop)
 
 
 def test_tls_to_a_plain_port_is_answered_and_closed(launcher, tmp_path):
