@@ -4,9 +4,11 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include <boost/asio/ssl/context.hpp>
+#include <algorithm>
 #include <map>
-#include <optional>
+#include <string_view>
+
+#include <boost/asio/ssl/context.hpp>
 
 namespace nj::http {
 namespace {
