@@ -248,6 +248,14 @@ def test_missing_key_store_file_is_a_clear_error(launcher, tmp_path):
     stop_cleanly(jvm, stop)
 
 
+def test_key_store_without_a_key_entry_is_a_clear_error(launcher, tmp_path, material):
+    jvm, stop, _ = start(launcher, tmp_path, ssl_config(key_store_yaml(material.trust_store, "PKCS12")))
+    line = wait_for_line(jvm, "no private key entry")
+    assert str(material.trust_store) in line and "aliases: client" in line, line
+    assert_not_served(jvm)
+    stop_cleanly(jvm, stop)
+
+
 def test_wrong_alias_serves_the_stores_key_and_says_so(launcher, tmp_path, material):
     # The javaagent does not pick the key by alias (spec §11.7): the store still serves. No
     # type either: KeyStore.getDefaultType() (PKCS12) reads it.
