@@ -91,9 +91,8 @@ class TlsResponse:
         return next((v for k, v in self.headers if k.lower() == name.lower()), None)
 
 
-def https_get(port: int, path: str = "/metrics", *, client: tuple[str, str] | None = None,
-              minimum: ssl.TLSVersion | None = None, maximum: ssl.TLSVersion | None = None,
-              timeout: float = 20.0) -> TlsResponse:
+def https_connection(port: int, *, client: tuple[str, str] | None = None, minimum: ssl.TLSVersion | None = None,
+                     maximum: ssl.TLSVersion | None = None, timeout: float = 20.0) -> http.client.HTTPSConnection:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE  # the tests compare the served certificate themselves
@@ -103,7 +102,11 @@ def https_get(port: int, path: str = "/metrics", *, client: tuple[str, str] | No
         context.minimum_version = minimum
     if maximum:
         context.maximum_version = maximum
-    conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=timeout, context=context)
+    return http.client.HTTPSConnection("127.0.0.1", port, timeout=timeout, context=context)
+
+
+def https_get(port: int, path: str = "/metrics", **connection_options) -> TlsResponse:
+    conn = https_connection(port, **connection_options)
     try:
         conn.request("GET", path)
         sock = conn.sock
@@ -111,6 +114,22 @@ def https_get(port: int, path: str = "/metrics", *, client: tuple[str, str] | No
         body = resp.read().decode("utf-8")
         return TlsResponse(resp.status, resp.getheaders(), body, sock.getpeercert(binary_form=True),
                            sock.version(), sock.cipher()[0])
+    finally:
+        conn.close()
+
+
+def assert_keep_alive_over_tls(port: int) -> None:
+    """Two requests on one TLS connection, as Prometheus sends them."""
+    conn = https_connection(port)
+    try:
+        sockets = []
+        for path in ("/metrics", "/-/healthy"):
+            conn.request("GET", path)
+            sockets.append(conn.sock)
+            resp = conn.getresponse()
+            resp.read()
+            assert resp.status == 200
+        assert sockets[0] is sockets[1], "the second request needed a new connection"
     finally:
         conn.close()
 
@@ -191,6 +210,7 @@ def test_pkcs12_key_store_serves_https_only(launcher, tmp_path, material, jdk):
     plain = scrape(jvm.port)
     assert plain.status == 400 and "HTTPS" in plain.text, plain.text
     assert https_get(jvm.port, "/-/healthy").status == 200
+    assert_keep_alive_over_tls(jvm.port)
     assert jvm.nativejmx_lines() == []
     stop_cleanly(jvm, stop)
 
