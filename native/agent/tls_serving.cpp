@@ -86,8 +86,13 @@ void serveOverTls(const AgentOptions& options, const rules::HttpServerConfig& ht
         logLine(file + ": " + stores.error().message + "; HTTPS cannot start, so nothing is served");
         return;
     }
-    for (const std::string& warning : http::tlsSettingWarnings({tls.mutualTLS, tls.protocols, tls.ciphers}))
-        logLine(file + ": " + warning);
+    // Read once, as all of httpServer: an error here is not mended by fixing the store.
+    auto warnings = http::checkTlsSettings({tls.mutualTLS, tls.protocols, tls.ciphers});
+    if (!warnings) {
+        logLine(file + ": " + warnings.error().message + "; HTTPS cannot start, so nothing is served");
+        return;
+    }
+    for (const std::string& warning : *warnings) logLine(file + ": " + warning);
 
     Serving* serving = nullptr;
     std::string attempted;  // the store files as they were at the last read, good or bad

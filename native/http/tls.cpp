@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <string_view>
 
 #include <boost/asio/ssl/context.hpp>
@@ -37,6 +38,11 @@ std::string openSslErrors() {
     }
     return text.empty() ? "unknown OpenSSL error" : text;
 }
+
+// Before any other OpenSSL call: no atexit cleanup (it would free what our server threads may
+// still use while the JVM exits), and no host openssl.cnf (it could load modules into someone
+// else's process; our settings come from the config alone). Later calls change nothing.
+bool initOpenSsl() { return OPENSSL_init_ssl(OPENSSL_INIT_NO_ATEXIT | OPENSSL_INIT_NO_LOAD_CONFIG, nullptr) == 1; }
 
 struct ProtocolRange {
     int minimum = 0;
@@ -100,25 +106,41 @@ Result<CipherSelection> cipherSelection(const std::vector<std::string>& names) {
     return selection;
 }
 
+// What the settings make of TLS: the protocol range and the cipher suites by OpenSSL's names.
+struct TlsPlan {
+    ProtocolRange range;
+    std::optional<CipherSelection> ciphers;  // absent: OpenSSL's defaults
+};
+
 // The cipher suites narrow the protocol range: without a TLS 1.3 suite there is no TLS 1.3.
-Status applyCiphersAndProtocols(SSL_CTX* context, const TlsSettings& settings) {
+Result<TlsPlan> planFor(const TlsSettings& settings) {
     auto range = protocolRange(settings.protocols);
     if (!range) return range.error();
-    if (!settings.ciphers.empty()) {
-        auto selection = cipherSelection(settings.ciphers);
-        if (!selection) return selection.error();
-        if (selection->tls12.empty()) range->minimum = std::max(range->minimum, TLS1_3_VERSION);
-        else if (SSL_CTX_set_cipher_list(context, joined(selection->tls12, ":").c_str()) != 1)
-            return makeError("httpServer.ssl.ciphers: " + openSslErrors());
-        if (selection->tls13.empty()) range->maximum = std::min(range->maximum, TLS1_2_VERSION);
-        if (SSL_CTX_set_ciphersuites(context, joined(selection->tls13, ":").c_str()) != 1)
-            return makeError("httpServer.ssl.ciphers: " + openSslErrors());
-        if (range->minimum > range->maximum) {
-            return makeError("httpServer.ssl.ciphers: no cipher suite of " + joined(settings.ciphers, ",") +
-                             " works with the protocols served (" + (settings.protocols.empty() ? "TLSv1.2,TLSv1.3" : joined(settings.protocols, ",")) + ")");
-        }
+    TlsPlan plan{std::move(range).value(), std::nullopt};
+    if (settings.ciphers.empty()) return plan;
+    auto selection = cipherSelection(settings.ciphers);
+    if (!selection) return selection.error();
+    if (selection->tls12.empty()) plan.range.minimum = std::max(plan.range.minimum, TLS1_3_VERSION);
+    if (selection->tls13.empty()) plan.range.maximum = std::min(plan.range.maximum, TLS1_2_VERSION);
+    if (plan.range.minimum > plan.range.maximum) {
+        return makeError("httpServer.ssl.ciphers: no cipher suite of " + joined(settings.ciphers, ",") +
+                         " works with the protocols served (" +
+                         (settings.protocols.empty() ? "TLSv1.2,TLSv1.3" : joined(settings.protocols, ",")) + ")");
     }
-    if (SSL_CTX_set_min_proto_version(context, range->minimum) != 1 || SSL_CTX_set_max_proto_version(context, range->maximum) != 1)
+    plan.ciphers = std::move(selection).value();
+    return plan;
+}
+
+Status applyPlan(SSL_CTX* context, const TlsPlan& plan) {
+    if (plan.ciphers) {
+        // An empty TLS 1.2 list is left alone: the range excludes TLS 1.2 then.
+        if (!plan.ciphers->tls12.empty() && SSL_CTX_set_cipher_list(context, joined(plan.ciphers->tls12, ":").c_str()) != 1)
+            return makeError("httpServer.ssl.ciphers: " + openSslErrors());
+        if (SSL_CTX_set_ciphersuites(context, joined(plan.ciphers->tls13, ":").c_str()) != 1)
+            return makeError("httpServer.ssl.ciphers: " + openSslErrors());
+    }
+    if (SSL_CTX_set_min_proto_version(context, plan.range.minimum) != 1 ||
+        SSL_CTX_set_max_proto_version(context, plan.range.maximum) != 1)
         return makeError(openSslErrors());
     return Ok{};
 }
@@ -170,19 +192,17 @@ Status requireClientCertificates(SSL_CTX* context, const TlsMaterial& material) 
 
 }  // namespace
 
-std::vector<std::string> tlsSettingWarnings(const TlsSettings& settings) {
-    auto range = protocolRange(settings.protocols);
-    if (!range || range->legacy.empty()) return {};
-    return {"httpServer.ssl.protocols: " + joined(range->legacy, ",") +
-            " left out (nativejmx serves TLSv1.2 and TLSv1.3 only)"};
+Result<std::vector<std::string>> checkTlsSettings(const TlsSettings& settings) {
+    if (!initOpenSsl()) return makeError("cannot initialise OpenSSL: " + openSslErrors());
+    auto plan = planFor(settings);
+    if (!plan) return plan.error();
+    if (plan->range.legacy.empty()) return std::vector<std::string>{};
+    return std::vector<std::string>{"httpServer.ssl.protocols: " + joined(plan->range.legacy, ",") +
+                                    " left out (nativejmx serves TLSv1.2 and TLSv1.3 only)"};
 }
 
 Result<std::shared_ptr<const TlsContext>> TlsContext::create(const TlsMaterial& material, const TlsSettings& settings) {
-    // Before any other OpenSSL call: no atexit cleanup (it would free what our server threads
-    // may still use while the JVM exits), and no host openssl.cnf (it could load modules into
-    // someone else's process; our settings come from the config alone).
-    if (OPENSSL_init_ssl(OPENSSL_INIT_NO_ATEXIT | OPENSSL_INIT_NO_LOAD_CONFIG, nullptr) != 1)
-        return makeError("cannot initialise OpenSSL: " + openSslErrors());
+    if (!initOpenSsl()) return makeError("cannot initialise OpenSSL: " + openSslErrors());
     ERR_clear_error();
     try {
         auto context = std::make_unique<ssl::context>(ssl::context::tls_server);
@@ -191,7 +211,9 @@ Result<std::shared_ptr<const TlsContext>> TlsContext::create(const TlsMaterial& 
         // Session resumption with client certificates needs an id context.
         static constexpr unsigned char kSessionContext[] = "nativejmx";
         SSL_CTX_set_session_id_context(native, kSessionContext, sizeof kSessionContext - 1);
-        if (Status applied = applyCiphersAndProtocols(native, settings); !applied) return applied.error();
+        auto plan = planFor(settings);
+        if (!plan) return plan.error();
+        if (Status applied = applyPlan(native, *plan); !applied) return applied.error();
         if (Status applied = applyKeyAndChain(native, material); !applied) return applied.error();
         if (settings.requireClientCertificate) {
             if (Status applied = requireClientCertificates(native, material); !applied) return applied.error();

@@ -27,10 +27,10 @@ struct TlsSettings {
     std::vector<std::string> ciphers;       // Java (IANA) names; empty: OpenSSL's defaults
 };
 
-// What the settings ask for that cannot be had, as log lines: protocols older than TLS 1.2,
-// which are left out while the others are served. Errors (unknown names, nothing left) come
-// from TlsContext::create.
-std::vector<std::string> tlsSettingWarnings(const TlsSettings& settings);
+// The settings alone, before any key material: an error for what cannot be served at all (an
+// unknown protocol or cipher suite, nothing left to serve), else warnings, as log lines, for what
+// is left out (protocols older than TLS 1.2). TlsContext::create checks the same.
+Result<std::vector<std::string>> checkTlsSettings(const TlsSettings& settings);
 
 class TlsContext {
 public:

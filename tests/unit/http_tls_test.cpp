@@ -8,7 +8,7 @@
 using nj::http::TlsContext;
 using nj::http::TlsMaterial;
 using nj::http::TlsSettings;
-using nj::http::tlsSettingWarnings;
+using nj::http::checkTlsSettings;
 
 namespace {
 
@@ -65,11 +65,23 @@ TEST(TlsContext, ProtocolsAreJavaNamesOfTls12AndLater) {
 TEST(TlsContext, LegacyProtocolsBesideServedOnesAreLeftOutWithAWarning) {
     const TlsSettings settings{false, {"TLSv1.1", "TLSv1.2"}, {}};
     EXPECT_TRUE(TlsContext::create(selfSignedMaterial(), settings));
-    EXPECT_EQ(tlsSettingWarnings(settings),
-              std::vector<std::string>{"httpServer.ssl.protocols: TLSv1.1 left out (nativejmx serves TLSv1.2 and "
-                                       "TLSv1.3 only)"});
-    EXPECT_TRUE(tlsSettingWarnings({false, {"TLSv1.2"}, {}}).empty());
-    EXPECT_TRUE(tlsSettingWarnings({}).empty());
+    auto warnings = checkTlsSettings(settings);
+    ASSERT_TRUE(warnings);
+    EXPECT_EQ(*warnings, std::vector<std::string>{"httpServer.ssl.protocols: TLSv1.1 left out (nativejmx serves "
+                                                  "TLSv1.2 and TLSv1.3 only)"});
+    EXPECT_TRUE(checkTlsSettings({false, {"TLSv1.2"}, {}})->empty());
+    EXPECT_TRUE(checkTlsSettings({})->empty());
+}
+
+TEST(TlsContext, SettingsAreCheckedWithoutKeyMaterial) {
+    EXPECT_EQ(checkTlsSettings({false, {"TLSv1.1"}, {}}).error().message,
+              "httpServer.ssl.protocols: TLSv1.1 leaves nothing to serve (nativejmx serves TLSv1.2 and TLSv1.3 only)");
+    EXPECT_EQ(checkTlsSettings({false, {}, {"TLS_NO_SUCH_SUITE"}}).error().message,
+              "httpServer.ssl.ciphers: unknown cipher suite TLS_NO_SUCH_SUITE");
+    EXPECT_EQ(checkTlsSettings({false, {"TLSv1.3"}, {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"}}).error().message,
+              "httpServer.ssl.ciphers: no cipher suite of TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 works with the "
+              "protocols served (TLSv1.3)");
+    EXPECT_TRUE(checkTlsSettings({true, {"TLSv1.3"}, {"TLS_AES_128_GCM_SHA256"}}));
 }
 
 TEST(TlsContext, CiphersAreJavaNames) {
