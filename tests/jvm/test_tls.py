@@ -276,6 +276,17 @@ def test_key_store_without_a_key_entry_is_a_clear_error(launcher, tmp_path, mate
     stop_cleanly(jvm, stop)
 
 
+def test_alias_picks_among_several_key_entries(launcher, tmp_path):
+    store = tmp_path / "two-keys.p12"
+    make_key_store(store, "PKCS12", alias="alpha")  # first in alias order
+    server = make_key_store(store, "PKCS12", alias="server")
+    jvm, stop, _ = start(launcher, tmp_path, ssl_config(key_store_yaml(store, "PKCS12", alias="server")))
+    jvm.wait_until_serving(timeout=40)
+    assert https_get(jvm.port).certificate == server
+    assert jvm.nativejmx_lines() == []
+    stop_cleanly(jvm, stop)
+
+
 def test_wrong_alias_serves_the_stores_key_and_says_so(launcher, tmp_path, material):
     # The javaagent does not pick the key by alias (spec §11.7): the store still serves. No
     # type either: KeyStore.getDefaultType() (PKCS12) reads it.
