@@ -247,15 +247,12 @@ bool isMalformedRequest(const beast::error_code& ec) {
 using PlainStream = beast::tcp_stream;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
-// The answer to plain HTTP on a TLS port, sent in the clear; then the connection closes.
-const std::string& plainHttpOnTlsPortResponse() {
-    static const std::string response = [] {
-        const std::string body = "This port serves HTTPS only: use https://\n";
-        return "HTTP/1.1 400 Bad Request\r\nContent-type: text/plain; charset=utf-8\r\nContent-length: " +
-               std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
-    }();
-    return response;
-}
+// The answer to plain HTTP on a TLS port, sent in the clear; then the connection closes. A
+// literal, not a static std::string: nothing to destroy while server threads run at JVM exit.
+constexpr std::string_view kPlainHttpOnTlsPortResponse =
+    "HTTP/1.1 400 Bad Request\r\nContent-type: text/plain; charset=utf-8\r\nContent-length: 42\r\n"
+    "Connection: close\r\n\r\nThis port serves HTTPS only: use https://\n";
+static_assert(kPlainHttpOnTlsPortResponse.size() - kPlainHttpOnTlsPortResponse.find("\r\n\r\n") - 4 == 42);
 
 // One TCP connection, all of whose work runs on its own strand: (for TLS, handshake,) read a
 // request, answer it, repeat while keep-alive holds. Stream is PlainStream or TlsStream.
@@ -307,7 +304,7 @@ private:
     void onDetected(beast::error_code ec, bool isTls) {
         if (ec) return;
         if (!isTls) {
-            asio::async_write(lowestLayer(), asio::buffer(plainHttpOnTlsPortResponse()),
+            asio::async_write(lowestLayer(), asio::buffer(kPlainHttpOnTlsPortResponse.data(), kPlainHttpOnTlsPortResponse.size()),
                               beast::bind_front_handler(&Connection::onPlainRefusalWritten, this->shared_from_this()));
             return;
         }
