@@ -67,7 +67,7 @@ Result<LoadedKeyEntry> loadContext(const Stores& stores, const rules::TlsConfig&
         if (!trusted) return makeError("cannot read the trust store " + *stores.trust->filename + ": " + trusted.error().message);
         material.trustedCertificates = std::move(trusted).value();
     }
-    auto context = http::TlsContext::create(material, {tls.mutualTLS, tls.protocols, tls.ciphers});
+    auto context = http::TlsContext::create(std::move(material), {tls.mutualTLS, tls.protocols, tls.ciphers});
     if (!context) return makeError("the key store " + *stores.key.filename + ": " + context.error().message);
     return LoadedKeyEntry{std::move(context).value(), std::move(entry->alias)};
 }

@@ -1,5 +1,6 @@
 #include "http/tls.h"
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -201,7 +202,12 @@ Result<std::vector<std::string>> checkTlsSettings(const TlsSettings& settings) {
                                     " left out (nativejmx serves TLSv1.2 and TLSv1.3 only)"};
 }
 
-Result<std::shared_ptr<const TlsContext>> TlsContext::create(const TlsMaterial& material, const TlsSettings& settings) {
+Result<std::shared_ptr<const TlsContext>> TlsContext::create(TlsMaterial material, const TlsSettings& settings) {
+    // OpenSSL keeps its own copy of the key; ours goes as soon as it is not needed.
+    struct Wiped {
+        std::string& secret;
+        ~Wiped() { OPENSSL_cleanse(secret.data(), secret.size()); }
+    } wiped{material.privateKeyPkcs8};
     if (!initOpenSsl()) return makeError("cannot initialise OpenSSL: " + openSslErrors());
     ERR_clear_error();
     try {

@@ -35,8 +35,9 @@ Result<std::vector<std::string>> checkTlsSettings(const TlsSettings& settings);
 class TlsContext {
 public:
     // Errors name the setting or the material at fault, e.g. "httpServer.ssl.ciphers: unknown
-    // cipher suite TLS_FOO" or "the private key does not match the certificate".
-    static Result<std::shared_ptr<const TlsContext>> create(const TlsMaterial& material, const TlsSettings& settings);
+    // cipher suite TLS_FOO" or "the private key does not match the certificate". The material's
+    // private key bytes are wiped before it returns.
+    static Result<std::shared_ptr<const TlsContext>> create(TlsMaterial material, const TlsSettings& settings);
     ~TlsContext();
     TlsContext(const TlsContext&) = delete;
     TlsContext& operator=(const TlsContext&) = delete;
