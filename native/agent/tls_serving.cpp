@@ -108,10 +108,12 @@ void serveOverTls(const AgentOptions& options, const rules::HttpServerConfig& ht
                              : "; HTTPS is not served (nor plain HTTP) until the store is fixed"));
             continue;
         }
-        if (loaded->alias != aliasInUse) {
-            logLine(file + ": httpServer.ssl.certificate.alias '" + tls.certificateAlias + "' names no key entry of " +
-                    *stores->key.filename + "; serving its key entry '" + loaded->alias +
-                    "' (the javaagent does not use the alias either)");
+        if (loaded->alias != aliasInUse) {  // said once per change, not at every reload
+            if (loaded->alias != tls.certificateAlias) {
+                logLine(file + ": httpServer.ssl.certificate.alias '" + tls.certificateAlias + "' names no key entry of " +
+                        *stores->key.filename + "; serving its key entry '" + loaded->alias +
+                        "' (the javaagent does not use the alias either)");
+            }
             aliasInUse = loaded->alias;
         }
         if (serving != nullptr) {
