@@ -8,6 +8,7 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import shutil
 import socket
 import ssl
 import subprocess
@@ -290,11 +291,20 @@ def test_alias_picks_among_several_key_entries(launcher, tmp_path):
 def test_wrong_alias_serves_the_stores_key_and_says_so(launcher, tmp_path, material):
     # The javaagent does not pick the key by alias (spec §11.7): the store still serves. No
     # type either: KeyStore.getDefaultType() (PKCS12) reads it.
-    jvm, stop, _ = start(launcher, tmp_path, ssl_config(key_store_yaml(material.pkcs12, alias="nosuch")))
+    store = tmp_path / "server.p12"
+    shutil.copyfile(material.pkcs12, store)
+    jvm, stop, _ = start(launcher, tmp_path, ssl_config(key_store_yaml(store, alias="nosuch")))
     jvm.wait_until_serving(timeout=40)
     assert https_get(jvm.port).certificate == material.pkcs12_certificate
     line = wait_for_line(jvm, "alias")
-    assert "'nosuch'" in line and "'server'" in line and str(material.pkcs12) in line, line
+    assert "'nosuch'" in line and "'server'" in line and str(store) in line, line
+
+    # A renewed store that has the alias: served, and nothing more to say.
+    renewed = tmp_path / "renewed.p12"
+    certificate = make_key_store(renewed, "PKCS12", alias="nosuch")
+    os.replace(renewed, store)
+    wait_until(lambda: https_get(jvm.port).certificate == certificate, "serving the renewed store", jvm)
+    assert jvm.nativejmx_lines() == [line]
     stop_cleanly(jvm, stop)
 
 
