@@ -14,6 +14,7 @@ PACKAGES=(
   perl python3-six unicode-data  # regenerate the tables Debian's re2 source tarball omits
   googletest libgtest-dev
   curl python3 python3-pytest    # e2e tests
+  openssl                        # client certificates for the TLS tests (keytool makes the key stores)
   binutils                       # nm/objdump/readelf for tests/build/check_so.sh
   prometheus                     # promtool checks the exposition; e2e tests scrape with it
   tomcat10 zookeeper activemq jetty9  # e2e: the servers the rules/ are tested on

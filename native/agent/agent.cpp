@@ -13,6 +13,7 @@
 #include "agent/options.h"
 #include "agent/scraper.h"
 #include "agent/serving.h"
+#include "agent/tls_serving.h"
 #include "common/log.h"
 #include "jvm/gc_pauses.h"
 #include "jvm/vm.h"
@@ -39,7 +40,6 @@ std::string unsupportedProtection(const rules::Config& config) {
     const char* what = nullptr;
     if (config.httpServer.authenticationPlugin) what = "httpServer.authentication.plugin (a Java class) cannot run in nativejmx";
     else if (config.httpServer.basicAuth) what = "httpServer.authentication is not supported by this version of nativejmx yet";
-    else if (config.httpServer.ssl) what = "httpServer.ssl is not supported by this version of nativejmx yet";
     if (what == nullptr) return {};
     return config.file + ": " + what + "; /metrics answers 503 rather than serve metrics unprotected";
 }
@@ -62,6 +62,7 @@ void start(Running* running) {
     if (!refusal.empty()) logLine(refusal);
     auto* scraper = new Scraper(options.configFile, std::move(config), refusal);
     running->scraper = scraper;
+    if (http.ssl) return serveOverTls(options, http, beansEndpoint, *scraper);  // keeps this thread
     Result<Serving*> serving = startServing(options, http, beansEndpoint, *scraper);
     if (!serving) {
         logLine(serving.error().message + "; the agent stays inactive and the application runs on");

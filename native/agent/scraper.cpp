@@ -242,7 +242,10 @@ void followGcPauseSetting(Scraper::Walk& w) {
 }  // namespace
 
 Scraper::Scraper(std::string configFile, Result<rules::Config> initial, std::string refusal)
-    : configFile_(std::move(configFile)), refusal_(std::move(refusal)), walk_(std::make_unique<Walk>()) {
+    : configFile_(std::move(configFile)),
+      refusal_(std::move(refusal)),
+      servesTls_(initial && initial->httpServer.ssl),
+      walk_(std::make_unique<Walk>()) {
     walk_->loadedTime = modificationTime(configFile_);
     if (initial && !initial->agentModeError.empty()) initial = makeError(initial->agentModeError);
     if (initial) {
@@ -389,6 +392,13 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
     // A reloaded config that asks for a remote JVM: the javaagent fails every scrape (spec §13).
     if (!config.agentModeError.empty()) {
         return failure(500, "An Exception occurred while scraping metrics: " + config.agentModeError + "\n");
+    }
+    // httpServer is read at start-up: TLS that a later edit asks for cannot be given now, and
+    // metrics in the clear instead would expose them.
+    if (config.httpServer.ssl && !servesTls_) {
+        std::string refusal = configFile_ + ": httpServer.ssl was added after start-up; restart the JVM to serve HTTPS";
+        if (refusal != w.lastLoggedError) logLine(w.lastLoggedError = refusal);
+        return failure(503, refusal + "\n");
     }
     if (!w.jvmFamilies) w.jvmFamilies = !config.excludeJvmMetrics;   // the start-up config was bad
 

@@ -66,6 +66,7 @@ private:
 
     const std::string configFile_;
     const std::string refusal_;
+    const bool servesTls_;         // the start-up config had httpServer.ssl (see agent/tls_serving.h)
     std::unique_ptr<Walk> walk_;   // state owned by the scrape thread
     std::atomic<uint64_t> rejected_{0};
     std::atomic<int> scrapeTimeoutSeconds_{0};   // 0: wait for the walk however long it takes

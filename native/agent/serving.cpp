@@ -67,7 +67,7 @@ public:
 };
 
 Result<Serving*> startServing(const AgentOptions& options, const rules::HttpServerConfig& config, bool beansEndpoint,
-                              Scraper& scraper) {
+                              Scraper& scraper, std::shared_ptr<const http::TlsContext> tls) {
     http::ServerOptions serverOptions;
     serverOptions.host = options.host;
     serverOptions.port = options.port.value_or(0);
@@ -76,6 +76,7 @@ Result<Serving*> startServing(const AgentOptions& options, const rules::HttpServ
                                               ? std::optional(std::chrono::seconds(*config.maximumRequestSeconds))
                                               : std::nullopt;
     serverOptions.headersOnEveryResponse = http::securityHeaders(config.ssl.has_value());
+    serverOptions.tls = std::move(tls);
 
     http::EndpointOptions endpoints;
     endpoints.customMetricsPath = config.metricsPath.value_or("");
@@ -100,5 +101,7 @@ Result<Serving*> startServing(const AgentOptions& options, const rules::HttpServ
     bound->store(serving->server.get());
     return serving;
 }
+
+void replaceTls(Serving& serving, std::shared_ptr<const http::TlsContext> tls) { serving.server->replaceTls(std::move(tls)); }
 
 }  // namespace nj::agent

@@ -10,6 +10,8 @@
 #include <climits>
 #include <cstdio>
 #include <ctime>
+#include <mutex>
+#include <type_traits>
 #include <thread>
 
 #include <boost/asio/dispatch.hpp>
@@ -21,8 +23,10 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include "common/log.h"
+#include "http/tls.h"
 
 namespace nj::http {
 
@@ -240,14 +244,28 @@ bool isMalformedRequest(const beast::error_code& ec) {
     return ec.category() == parserErrors && ec != wire::error::end_of_stream && ec != wire::error::partial_message;
 }
 
-// One TCP connection, all of whose work runs on its own strand: read a request, answer it,
-// repeat while keep-alive holds.
-class Connection : public std::enable_shared_from_this<Connection> {
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// The answer to plain HTTP on a TLS port, sent in the clear; then the connection closes. A
+// literal, not a static std::string: nothing to destroy while server threads run at JVM exit.
+constexpr std::string_view kPlainHttpOnTlsPortResponse =
+    "HTTP/1.1 400 Bad Request\r\nContent-type: text/plain; charset=utf-8\r\nContent-length: 42\r\n"
+    "Connection: close\r\n\r\nThis port serves HTTPS only: use https://\n";
+static_assert(kPlainHttpOnTlsPortResponse.size() - kPlainHttpOnTlsPortResponse.find("\r\n\r\n") - 4 == 42);
+
+// One TCP connection, all of whose work runs on its own strand: (for TLS, handshake,) read a
+// request, answer it, repeat while keep-alive holds. Stream is PlainStream or TlsStream.
+template <class Stream>
+class Connection : public std::enable_shared_from_this<Connection<Stream>> {
+    static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
 public:
-    Connection(tcp::socket socket, std::shared_ptr<Shared> shared)
+    Connection(tcp::socket socket, std::shared_ptr<Shared> shared, std::shared_ptr<const TlsContext> tls)
         : shared_(std::move(shared)),
           remoteAddress_(remoteAddressOf(socket)),
-          stream_(std::move(socket)),
+          tls_(std::move(tls)),
+          stream_(makeStream(std::move(socket), tls_.get())),
           // Limits the parser's buffer too; the parser's own limits normally trip first.
           buffer_(shared_->options.headerLimit + shared_->options.bodyLimit) {
         shared_->openConnections.fetch_add(1);
@@ -255,21 +273,63 @@ public:
     ~Connection() { shared_->openConnections.fetch_sub(1); }
 
     void start() {
-        asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->readRequest(); });
+        asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+            self->startExchange();
+            if constexpr (kTls) {
+                beast::async_detect_ssl(self->lowestLayer(), self->buffer_,
+                                        beast::bind_front_handler(&Connection::onDetected, self));
+            } else {
+                self->readRequest();
+            }
+        });
     }
 
 private:
-    void readRequest() {
+    static Stream makeStream(tcp::socket socket, const TlsContext* tls) {
+        if constexpr (kTls) return Stream(std::move(socket), tls->native());
+        else return Stream(std::move(socket));
+    }
+
+    beast::tcp_stream& lowestLayer() { return beast::get_lowest_layer(stream_); }
+
+    // The read deadline covers the TLS handshake too, and maximumRequestSeconds starts here.
+    void startExchange() {
         const ServerOptions& options = shared_->options;
         const auto now = Clock::now();
         exchangeDeadline_ = options.maximumRequestSeconds ? now + *options.maximumRequestSeconds
                                                           : Clock::time_point::max();
-        stream_.expires_at(std::min(now + options.readTimeout, exchangeDeadline_));
+        lowestLayer().expires_at(std::min(now + options.readTimeout, exchangeDeadline_));
+    }
+
+    void onDetected(beast::error_code ec, bool isTls) {
+        if (ec) return;
+        if (!isTls) {
+            asio::async_write(lowestLayer(), asio::buffer(kPlainHttpOnTlsPortResponse.data(), kPlainHttpOnTlsPortResponse.size()),
+                              beast::bind_front_handler(&Connection::onPlainRefusalWritten, this->shared_from_this()));
+            return;
+        }
+        // The bytes detect_ssl read are the start of the handshake.
+        stream_.async_handshake(asio::ssl::stream_base::server, buffer_.data(),
+                                beast::bind_front_handler(&Connection::onHandshake, this->shared_from_this()));
+    }
+
+    void onPlainRefusalWritten(beast::error_code ec, std::size_t) {
+        if (!ec) lowestLayer().socket().shutdown(tcp::socket::shutdown_send, ec);
+    }
+
+    void onHandshake(beast::error_code ec, std::size_t bytesUsed) {
+        if (ec) return;  // a refused client certificate, protocol or cipher, a timeout: close
+        buffer_.consume(bytesUsed);
+        readRequest();
+    }
+
+    void readRequest() {
+        const ServerOptions& options = shared_->options;
         parser_.emplace();
         parser_->header_limit(static_cast<std::uint32_t>(std::min<size_t>(options.headerLimit, UINT32_MAX)));
         parser_->body_limit(options.bodyLimit);
         beast::http::async_read(stream_, buffer_, *parser_,
-                                beast::bind_front_handler(&Connection::onRead, shared_from_this()));
+                                beast::bind_front_handler(&Connection::onRead, this->shared_from_this()));
     }
 
     void onRead(beast::error_code ec, std::size_t) {
@@ -341,24 +401,30 @@ private:
         response_.insert("Content-length", std::to_string(response.body.size()));
         response_.keep_alive(keepAlive);
         if (!headOnly) response_.body() = std::move(response.body);
-        stream_.expires_at(std::min(Clock::now() + shared_->options.writeTimeout, exchangeDeadline_));
+        lowestLayer().expires_at(std::min(Clock::now() + shared_->options.writeTimeout, exchangeDeadline_));
         beast::http::async_write(stream_, response_,
-                                 beast::bind_front_handler(&Connection::onWritten, shared_from_this(), keepAlive));
+                                 beast::bind_front_handler(&Connection::onWritten, this->shared_from_this(), keepAlive));
     }
 
     void onWritten(bool keepAlive, beast::error_code ec, std::size_t) {
         response_ = {};  // a scrape can be large; do not keep it while idle
         if (ec) return;
         if (!keepAlive) {
-            stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+            if constexpr (kTls) {
+                stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {});
+            } else {
+                stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+            }
             return;
         }
+        startExchange();
         readRequest();
     }
 
     const std::shared_ptr<Shared> shared_;
     const std::string remoteAddress_;
-    beast::tcp_stream stream_;
+    const std::shared_ptr<const TlsContext> tls_;  // null for PlainStream
+    Stream stream_;
     beast::flat_buffer buffer_;
     std::optional<beast::http::request_parser<beast::http::string_body>> parser_;
     WireResponse response_;
@@ -408,7 +474,7 @@ std::vector<std::string_view> Request::queryValues(std::string_view name) const 
 
 struct Server::Impl {
     Impl(ServerOptions options, Handler handler)
-        : shared(std::make_shared<Shared>(std::move(options), std::move(handler))) {
+        : shared(std::make_shared<Shared>(std::move(options), std::move(handler))), tls(shared->options.tls) {
         reactor.emplace(shared->options.threads + 1);
     }
 
@@ -477,7 +543,10 @@ struct Server::Impl {
                 socket.close(ec);
             } else {
                 setCloseOnExec(socket.native_handle());
-                std::make_shared<Connection>(std::move(socket), shared)->start();
+                if (std::shared_ptr<const TlsContext> tls = currentTls())
+                    std::make_shared<Connection<TlsStream>>(std::move(socket), shared, std::move(tls))->start();
+                else
+                    std::make_shared<Connection<PlainStream>>(std::move(socket), shared, nullptr)->start();
             }
         } catch (const std::exception& e) {
             nj::logLine(std::string("HTTP server dropped a connection: ") + e.what());
@@ -540,8 +609,15 @@ struct Server::Impl {
         asio::steady_timer acceptRetry{io};
     };
 
+    std::shared_ptr<const TlsContext> currentTls() {
+        std::lock_guard lock(tlsMutex);
+        return tls;
+    }
+
     const std::shared_ptr<Shared> shared;
     std::optional<Reactor> reactor;
+    std::mutex tlsMutex;
+    std::shared_ptr<const TlsContext> tls;  // null: plain HTTP
     bool acceptFailing = false;  // only touched by the accept chain, one step at a time
     uint16_t port = 0;
     std::atomic<bool> stopped{false};
@@ -573,5 +649,11 @@ void Server::stop() {
 uint16_t Server::port() const { return impl_->port; }
 
 uint64_t Server::rejectedRequests() const { return impl_->shared->rejectedRequests.load(); }
+
+void Server::replaceTls(std::shared_ptr<const TlsContext> tls) {
+    if (tls == nullptr) return;
+    std::lock_guard lock(impl_->tlsMutex);
+    if (impl_->tls != nullptr) impl_->tls = std::move(tls);
+}
 
 }  // namespace nj::http

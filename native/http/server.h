@@ -16,6 +16,8 @@
 
 namespace nj::http {
 
+class TlsContext;  // http/tls.h
+
 struct Header {
     std::string name;
     std::string value;
@@ -79,6 +81,9 @@ struct ServerOptions {
     // security headers of the spec's §11.2.
     std::vector<Header> headersOnEveryResponse;
     std::string threadName = "nativejmx-http";  // at most 15 characters (pthread_setname_np)
+    // Set: the port speaks only TLS (a plain HTTP request gets a plain 400 saying so); the
+    // handshake counts against readTimeout. Null: plain HTTP.
+    std::shared_ptr<const TlsContext> tls;
 };
 
 class Server {
@@ -98,6 +103,10 @@ public:
 
     uint16_t port() const;              // the bound port, useful with port 0
     uint64_t rejectedRequests() const;  // 429 answers so far (jmx_http_requests_rejected_total)
+
+    // New key material (a reloaded key store) for the connections accepted from now on; open
+    // ones keep theirs. Ignored by a plain HTTP server.
+    void replaceTls(std::shared_ptr<const TlsContext> tls);
 
     struct Impl;
 

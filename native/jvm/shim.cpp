@@ -73,17 +73,25 @@ Shim::~Shim() {
     if (owner_ != nullptr && walker_ != nullptr) owner_->DeleteGlobalRef(walker_);
 }
 
-Result<std::unique_ptr<Shim>> Shim::load(JNIEnv* env) {
-    LocalFrame frame(env, 16);
-    jclass walker = nullptr;
+Result<jclass> shimClass(JNIEnv* env, const char* binaryName) {
+    jclass wanted = nullptr;
     for (size_t i = 0; i < kShimClassCount; i++) {
         jclass cls = defineOrFind(env, kShimClasses[i]);
         if (cls == nullptr) {
             return makeError(std::string("cannot define the java-shim class ") + kShimClasses[i].binaryName);
         }
-        if (std::string_view(kShimClasses[i].binaryName) == kWalker) walker = cls;
+        if (std::string_view(kShimClasses[i].binaryName) == binaryName) wanted = cls;
+        else env->DeleteLocalRef(cls);
     }
-    if (walker == nullptr) return makeError("the java-shim has no Walker class");
+    if (wanted == nullptr) return makeError(std::string("the java-shim has no class ") + binaryName);
+    return wanted;
+}
+
+Result<std::unique_ptr<Shim>> Shim::load(JNIEnv* env) {
+    LocalFrame frame(env, 16);
+    Result<jclass> found = shimClass(env, kWalker);
+    if (!found) return found.error();
+    jclass walker = found.value();
     jmethodID configure = env->GetStaticMethodID(
         walker, "configure",
         "([Ljava/lang/String;[Ljava/lang/String;Z[Ljava/lang/String;[Ljava/lang/String;Z[Ljava/lang/String;)"

@@ -12,10 +12,14 @@
 
 namespace nj::jvm {
 
+// Defines every java-shim class in the bootstrap loader (no application class loader is
+// touched), or finds them if an earlier load of the agent or another of our threads already
+// did, and returns the one named (e.g. "nativejmx/shim/Walker") as a local reference.
+Result<jclass> shimClass(JNIEnv* env, const char* binaryName);
+
 class Shim {
 public:
-    // Defines the shim's classes in the bootstrap loader (no application class loader is
-    // touched) or finds them if an earlier load of the agent already did.
+    // The Walker, from shimClass().
     static Result<std::unique_ptr<Shim>> load(JNIEnv* env);
     ~Shim();
 

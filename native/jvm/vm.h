@@ -14,7 +14,8 @@ public:
     static JavaVM* vm() { return vm_; }
     static jvmtiEnv* jvmti() { return jvmti_; }
 
-    // A JVMTI system property (usable from the OnLoad phase on), or "" if absent.
+    // A JVMTI system property (usable from the OnLoad phase on; in the live phase only on an
+    // attached thread), or "" if absent.
     static std::string systemProperty(const char* name);
 
 private:

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -150,5 +151,14 @@ Result<Config> parseConfig(std::string_view yamlText, const std::string& fileFor
 // property it falls back to. The error is the javaagent's, e.g. "Environment variable '${X}'
 // not defined".
 Result<std::string> resolveVariable(std::string_view value);
+
+// httpServer.ssl.keyStore or .trustStore as the javaagent completes it (spec §11.7): what the
+// config leaves out comes from the system properties javax.net.ssl.keyStore, ...Type and
+// ...Password (javax.net.ssl.trustStore* for the trust store); a password taken from there goes
+// through resolveVariable. A filename and a password are required; the type may stay absent
+// (KeyStore.getDefaultType()). `systemProperty` returns "" for a property that is not set.
+enum class StoreKind { Key, Trust };
+Result<StoreConfig> completeStore(const StoreConfig& configured, StoreKind kind,
+                                  const std::function<std::string(const std::string&)>& systemProperty);
 
 }  // namespace nj::rules

@@ -212,3 +212,34 @@ Status readHttpServer(const Reader& reader, const Field& httpServer, HttpServerC
 }
 
 }  // namespace nj::rules::config_detail
+
+namespace nj::rules {
+
+Result<StoreConfig> completeStore(const StoreConfig& configured, StoreKind kind,
+                                  const std::function<std::string(const std::string&)>& systemProperty) {
+    const std::string key = kind == StoreKind::Key ? "keyStore" : "trustStore";
+    const std::string property = "javax.net.ssl." + key;
+    auto fromProperty = [&](const std::string& name) -> std::optional<std::string> {
+        std::string value = systemProperty(name);
+        if (value.empty()) return std::nullopt;
+        return value;
+    };
+    StoreConfig store = configured;
+    if (!store.filename) store.filename = fromProperty(property);
+    if (!store.type) store.type = fromProperty(property + "Type");
+    if (!store.password) {
+        if (std::optional<std::string> password = fromProperty(property + "Password")) {
+            Result<std::string> resolved = resolveVariable(*password);
+            if (!resolved) return makeError("system property " + property + "Password: " + resolved.error().message);
+            store.password = std::move(resolved).value();
+        }
+    }
+    auto missing = [&](const std::string& name, const std::string& fallback) {
+        return makeError("httpServer.ssl." + key + "." + name + " is not set, nor is the system property " + fallback);
+    };
+    if (!store.filename) return missing("filename", property);
+    if (!store.password) return missing("password", property + "Password");
+    return store;
+}
+
+}  // namespace nj::rules

@@ -79,8 +79,6 @@ def test_bad_config_answers_503_then_recovers(launcher, tmp_path, make_bad):
 
 PROTECTED = {
     "basic_auth": "httpServer:\n  authentication:\n    basic:\n      username: prometheus\n      password: secret\n",
-    "tls": "httpServer:\n  ssl:\n    keyStore:\n      filename: /tmp/keystore.p12\n      password: changeit\n"
-           "    certificate:\n      alias: server\n",
     "plugin": "httpServer:\n  authentication:\n    plugin:\n      class: com.example.Authenticator\n",
 }
 

@@ -9,6 +9,8 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
+#include <openssl/bio.h>
+#include <openssl/ssl.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -28,6 +30,8 @@
 #include "exposition/text_writer.h"
 #include "http/endpoints.h"
 #include "http/server.h"
+#include "http/tls.h"
+#include "tls_test_support.h"
 
 using namespace std::chrono_literals;
 using nj::http::EndpointOptions;
@@ -504,6 +508,111 @@ TEST(HttpServer, ConnectionsBeyondTheLimitAreClosedAtOnce) {
     Client third(server->port());
     ASSERT_TRUE(third.connected());  // the kernel accepts; the server closes
     EXPECT_TRUE(third.closedByServer());
+}
+
+// ---- TLS --------------------------------------------------------------------------------------
+
+struct TlsServer {
+    std::unique_ptr<Server> server;
+    std::string certificate;  // DER, the one served
+};
+
+std::shared_ptr<const nj::http::TlsContext> tlsContextFor(const nj::test::SelfSigned& identity) {
+    auto context = nj::http::TlsContext::create({identity.privateKeyPkcs8, {identity.certificate}, {}}, {});
+    if (!context) throw std::runtime_error(context.error().message);
+    return std::move(context).value();
+}
+
+TlsServer startTlsServer(ServerOptions options = loopback()) {
+    nj::test::SelfSigned identity = nj::test::makeSelfSigned();
+    options.tls = tlsContextFor(identity);
+    return {startServer(describeRequest, std::move(options)), identity.certificate};
+}
+
+struct TlsReply {
+    std::string response;     // the raw HTTP response, up to the server's close
+    std::string certificate;  // DER
+};
+
+// One request over TLS with OpenSSL's own client (no certificate check: the test compares it).
+std::optional<TlsReply> tlsExchange(uint16_t port, const std::string& request) {
+    std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> context(SSL_CTX_new(TLS_client_method()), SSL_CTX_free);
+    std::unique_ptr<BIO, decltype(&BIO_free_all)> bio(BIO_new_ssl_connect(context.get()), BIO_free_all);
+    if (!bio) return std::nullopt;
+    BIO_set_conn_hostname(bio.get(), ("127.0.0.1:" + std::to_string(port)).c_str());
+    if (BIO_do_connect(bio.get()) != 1 || BIO_do_handshake(bio.get()) != 1) return std::nullopt;
+    SSL* ssl = nullptr;
+    BIO_get_ssl(bio.get(), &ssl);
+    std::unique_ptr<X509, decltype(&X509_free)> peer(SSL_get1_peer_certificate(ssl), X509_free);
+    TlsReply reply{"", peer ? nj::test::derOf(peer.get(), i2d_X509) : ""};
+    if (BIO_write(bio.get(), request.data(), static_cast<int>(request.size())) != static_cast<int>(request.size()))
+        return std::nullopt;
+    char chunk[4096];
+    for (int n; (n = BIO_read(bio.get(), chunk, sizeof chunk)) > 0;) reply.response.append(chunk, static_cast<size_t>(n));
+    return reply;
+}
+
+TEST(HttpServerTls, ServesRequestsOverTls) {
+    TlsServer tls = startTlsServer();
+    auto reply = tlsExchange(tls.server->port(), requestText("GET", "/over-tls", "Connection: close\r\n"));
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(reply->certificate, tls.certificate);
+    EXPECT_EQ(reply->response.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << reply->response;
+    EXPECT_NE(reply->response.find("\r\n\r\nGET /over-tls\nfrom 127.0.0.1\n"), std::string::npos) << reply->response;
+}
+
+TEST(HttpServerTls, ReplacedKeyMaterialServesNewConnections) {
+    TlsServer tls = startTlsServer();
+    nj::test::SelfSigned renewed = nj::test::makeSelfSigned("renewed");
+    tls.server->replaceTls(tlsContextFor(renewed));
+    auto reply = tlsExchange(tls.server->port(), requestText("GET", "/", "Connection: close\r\n"));
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(reply->certificate, renewed.certificate);
+    EXPECT_EQ(reply->response.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << reply->response;
+}
+
+TEST(HttpServerTls, APlainServerIgnoresKeyMaterial) {
+    auto server = startServer(describeRequest);
+    server->replaceTls(tlsContextFor(nj::test::makeSelfSigned()));
+    auto reply = exchange(server->port(), "GET", "/still-plain");
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(reply->status, 200);
+}
+
+TEST(HttpServerTls, PlainHttpOnATlsPortIsAPlain400AndTheConnectionCloses) {
+    TlsServer tls = startTlsServer();
+    Client client(tls.server->port());
+    ASSERT_TRUE(client.send(requestText("GET", "/metrics")));
+    auto reply = client.receive();
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(reply->status, 400);
+    EXPECT_EQ(reply->body, "This port serves HTTPS only: use https://\n");
+    EXPECT_TRUE(client.closedByServer());
+}
+
+TEST(HttpServerTls, StalledHandshakesAreCutOffAtTheReadTimeoutWithoutBlockingOthers) {
+    ServerOptions options = loopback();
+    options.threads = 1;
+    options.readTimeout = 1s;
+    TlsServer tls = startTlsServer(options);
+    Client silent(tls.server->port());
+    Client partial(tls.server->port());
+    ASSERT_TRUE(partial.send(std::string("\x16\x03\x01\x02\x00\x01", 6)));  // a ClientHello's start
+    auto other = tlsExchange(tls.server->port(), requestText("GET", "/", "Connection: close\r\n"));
+    ASSERT_TRUE(other);
+    EXPECT_EQ(other->response.rfind("HTTP/1.1 200 OK\r\n", 0), 0u);
+    EXPECT_TRUE(silent.closedByServer());
+    EXPECT_TRUE(partial.closedByServer());
+}
+
+TEST(HttpServerTls, ATlsClientHelloOnAPlainPortIsA400) {
+    auto server = startServer(describeRequest);
+    Client client(server->port());
+    ASSERT_TRUE(client.send(std::string("\x16\x03\x01\x00\x05hello", 10)));
+    auto reply = client.receive();
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(reply->status, 400);
+    EXPECT_TRUE(client.closedByServer());
 }
 
 // ---- Load -------------------------------------------------------------------------------------
