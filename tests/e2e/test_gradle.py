@@ -118,13 +118,28 @@ def test_without_the_library_run_warns_and_runs_without_the_agent(builds, tmp_pa
     assert RAN_WITHOUT_AGENT in output, output
 
 
-def test_malformed_config_fails_the_build_without_nativejmx_check(builds):
+def test_malformed_config_fails_the_build_without_nativejmx_check(builds, tmp_path):
     bad = builds.workdir / "bad.yaml"
     bad.write_text("rules:\n\t- pattern: '.*'\n- not a mapping\n")
-    result = builds.sample("nativejmxCheckConfig", f"-PnativejmxConfig={bad}")
+    # An agent with no nativejmx-check beside it (the build tree has one).
+    lone_agent = tmp_path / "libnativejmx.so"
+    shutil.copy(builds.agent, lone_agent)
+    result = builds.sample("nativejmxCheckConfig", f"-PnativejmxConfig={bad}", agent=lone_agent)
     assert result.returncode != 0
     assert "line 2: a tab in the indentation" in result.stderr, result.stderr
     assert "line 3: the top level must be a mapping" in result.stderr, result.stderr
+
+
+def test_the_nativejmx_check_beside_the_agent_refuses_a_type_error(builds):
+    checker = builds.agent.parent / "nativejmx-check"
+    if not checker.is_file():
+        pytest.skip(f"no {checker}: the build tree has no nativejmx-check")
+    bad = builds.workdir / "typed.yaml"
+    bad.write_text("rules:\n  - pattern: '.*'\n    name: x\n    labels:\n      code: 200\n")
+    result = builds.sample("nativejmxCheckConfig", f"-PnativejmxConfig={bad}")
+    assert result.returncode != 0
+    # The javaagent refuses an unquoted number as a label value; so do the agent and its checker.
+    assert "rules[0].labels.code (line 5)" in result.stdout + result.stderr, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("exit_code, build_passes", [(1, False), (2, True)])
