@@ -103,6 +103,9 @@ Leaf leafOf(const ScalarValue& v, std::deque<std::string>& arena) {
     return leaf;
 }
 
+// Which variant of the pattern input a rule matches against (RuleCandidates::kVariants).
+uint8_t inputVariant(const Rule& rule) { return (rule.attrNameSnakeCase ? 2 : 0) + (rule.cache ? 1 : 0); }
+
 std::string_view propertyOr(const Properties& props, std::string_view key, std::string_view fallback) {
     for (const auto& [k, v] : props) {
         if (k == key) return v;
@@ -315,25 +318,30 @@ private:
                 }
             }
         }
+        // The input's variants (RuleCandidates::kVariants), each built at most once per
+        // attribute, however many rules read it.
         std::string snakeName;
-        std::array<bool, 4> built{};
-        for (const Engine::CompiledRule& compiled : engine_.rules_) {
-            const Rule& rule = *compiled.rule;
-            if (hit != nullptr && rule.cache) continue;
-            std::string_view name = attrName;
-            if (rule.attrNameSnakeCase) {
-                if (snakeName.empty()) snakeName = snakeCase(attrName);
-                name = snakeName;
-            }
-            // The input has at most four variants (snake-cased name or not, value or <cache>):
-            // each is built once per attribute, however many rules are tried.
-            size_t variant = (rule.attrNameSnakeCase ? 2 : 0) + (rule.cache ? 1 : 0);
+        std::array<bool, RuleCandidates::kVariants> built{};
+        auto input = [&](size_t variant) -> const std::string& {
             if (!built[variant]) {
-                buildInput(inputs_[variant], domain, props, attrKeys, name, rule.cache ? nullptr : &leaf);
+                if ((variant & 2) != 0 && snakeName.empty()) snakeName = snakeCase(attrName);
+                buildInput(inputs_[variant], domain, props, attrKeys, (variant & 2) != 0 ? snakeName : attrName,
+                           (variant & 1) != 0 ? nullptr : &leaf);
                 built[variant] = true;
             }
-            input_ = &inputs_[variant];
+            return inputs_[variant];
+        };
+        for (size_t v = 0; v < RuleCandidates::kVariants; v++) {
+            if (engine_.candidates_->readsVariant(v)) input(v);
+        }
+        engine_.candidates_->find(inputs_, candidates_);
+        for (uint32_t index : candidates_) {
+            const Engine::CompiledRule& compiled = engine_.rules_[index];
+            const Rule& rule = *compiled.rule;
+            if (hit != nullptr && rule.cache) continue;
+            input_ = &input(inputVariant(rule));
             if (compiled.pattern != nullptr && !compiled.pattern->match(*input_, groups_)) continue;
+            std::string_view name = rule.attrNameSnakeCase ? std::string_view(snakeName) : attrName;
 
             Engine::CachedMatch match = apply(compiled, domain, props, attrKeys, name, attrName, description,
                                               hasDescription);
@@ -343,7 +351,7 @@ private:
                 entry.match = match;
                 touch(entry);
             }
-            emit(match, leaf);
+            emit(std::move(match), leaf);
             return;
         }
         if (engine_.hasCache_ && hit == nullptr) {
@@ -402,8 +410,8 @@ private:
         return m;
     }
 
-    // Step 5 of spec §5.3: the sample value, then the sample.
-    void emit(const Engine::CachedMatch& m, const Leaf& leaf) {
+    // Step 5 of spec §5.3: the sample value, then the sample. By value: a fresh match is moved in.
+    void emit(Engine::CachedMatch m, const Leaf& leaf) {
         double value;
         if (m.ruleValue) {
             value = *m.ruleValue * m.valueFactor;
@@ -415,12 +423,12 @@ private:
             value = leaf.doubleValue * m.valueFactor;
         }
         expo::RawSample& s = out_.samples.emplace_back();
-        s.name = m.name;
+        s.name = std::move(m.name);
         s.type = m.type;
-        s.help = m.help;
-        s.labels = m.labels;
+        s.help = std::move(m.help);
+        s.labels = std::move(m.labels);
         s.value = value;
-        s.objectName = m.objectName;
+        s.objectName = std::move(m.objectName);
     }
 
     Engine& engine_;
@@ -429,7 +437,8 @@ private:
     std::vector<expo::Label> customLabels_;
     std::deque<std::string> arena_;   // names made during this scrape (tabular keys, extra metrics)
     std::deque<Node> extraNodes_;
-    std::array<std::string, 4> inputs_;   // the pattern input's variants, reused across attributes
+    RuleCandidates::Inputs inputs_;       // the pattern input's variants, reused across attributes
+    std::vector<uint32_t> candidates_;    // the rules that may match the current attribute
     const std::string* input_ = nullptr;  // the variant the current rule matched against
     MatchGroups groups_;
 };
@@ -450,6 +459,13 @@ Result<std::unique_ptr<Engine>> Engine::create(std::shared_ptr<const Config> con
         engine->hasCache_ = engine->hasCache_ || rule.cache;
         engine->rules_.push_back(std::move(compiled));
     }
+    std::vector<const Pattern*> patterns;
+    std::vector<uint8_t> variants;
+    for (const CompiledRule& compiled : engine->rules_) {
+        patterns.push_back(compiled.pattern.get());
+        variants.push_back(inputVariant(*compiled.rule));
+    }
+    engine->candidates_ = std::make_unique<RuleCandidates>(patterns, variants);
     return engine;
 }
 
