@@ -135,14 +135,13 @@ MetricType commonType(const SampleGroup& group) {
     return allSame ? type : MetricType::Unknown;
 }
 
-bool hasDuplicateLabelSets(const std::vector<Sample>& samples) {
-    std::vector<const std::vector<Label>*> labelSets;
-    labelSets.reserve(samples.size());
-    for (const Sample& sample : samples) labelSets.push_back(&sample.labels);
-    std::sort(labelSets.begin(), labelSets.end(),
-              [](const auto* a, const auto* b) { return compareLabelSets(*a, *b) < 0; });
-    return std::adjacent_find(labelSets.begin(), labelSets.end(),
-                              [](const auto* a, const auto* b) { return *a == *b; }) != labelSets.end();
+// The samples' positions ordered by label set (stable, as finishFamily sorts them).
+std::vector<size_t> orderByLabelSet(const std::vector<Sample>& samples) {
+    std::vector<size_t> order(samples.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return compareLabelSets(samples[a].labels, samples[b].labels) < 0; });
+    return order;
 }
 
 Status addObjectNameLabel(Sample& sample, std::string objectName) {
@@ -162,11 +161,21 @@ Result<Family> familyOfGroup(const SampleGroup& group) {
         family.samples.push_back(Sample{"", std::move(raw->labels), raw->value, ValueStyle::Double});
         sortLabels(family.samples.back().labels);
     }
-    if (hasDuplicateLabelSets(family.samples)) {
+    const std::vector<size_t> order = orderByLabelSet(family.samples);
+    const bool duplicates = std::adjacent_find(order.begin(), order.end(), [&](size_t a, size_t b) {
+                                return family.samples[a].labels == family.samples[b].labels;
+                            }) != order.end();
+    if (duplicates) {
         for (size_t i = 0; i < group.size(); ++i) {
             Status added = addObjectNameLabel(family.samples[i], std::move(group[i]->objectName));
             if (!added) return added.error();
         }
+    } else {
+        // Already in the order finishFamily wants, so it sorts no more.
+        std::vector<Sample> sorted;
+        sorted.reserve(order.size());
+        for (size_t i : order) sorted.push_back(std::move(family.samples[i]));
+        family.samples = std::move(sorted);
     }
     Status finished = finishFamily(family);
     if (!finished) return finished.error();
