@@ -209,9 +209,12 @@ public final class Walker {
             return;
         }
         String domain = name.getDomain();
-        String type = name.getKeyProperty("type");
-        if ("jdk.management.jfr".equals(domain) && "FlightRecorder".equals(type)) return;
-        boolean runtime = "java.lang".equals(domain) && "Runtime".equals(type) && name.getKeyPropertyList().size() == 1;
+        // Domain first: ObjectName.getKeyProperty caches a map of the properties in every name it
+        // is asked about, which would keep ~0.7 kB per bean alive after the scrape.
+        boolean jfr = "jdk.management.jfr".equals(domain) && "FlightRecorder".equals(name.getKeyProperty("type"));
+        if (jfr) return;
+        boolean runtime = "java.lang".equals(domain) && "Runtime".equals(name.getKeyProperty("type"))
+                && name.getKeyPropertyList().size() == 1;
         HashSet<String> excluded = excludedAttributes.get(name);
         HashSet<String> auto = autoExcluded.get(name);
         HashSet<String> included = includedAttributes.isEmpty() ? null : includedAttributes.get(name);
