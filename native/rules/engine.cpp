@@ -70,8 +70,8 @@ void appendLeafText(const Leaf& leaf, std::string& out) {
             out.append(digits, end);
             break;
         }
-        case LeafKind::Double: out += expo::formatJavaDouble(leaf.doubleValue); break;
-        case LeafKind::Float: out += expo::formatJavaFloat(leaf.floatValue); break;
+        case LeafKind::Double: expo::appendJavaDouble(out, leaf.doubleValue); break;
+        case LeafKind::Float: expo::appendJavaFloat(out, leaf.floatValue); break;
         case LeafKind::Boolean: out += leaf.boolValue ? "true" : "false"; break;
         case LeafKind::Text:
         case LeafKind::Number: out.append(leaf.text); break;
@@ -262,12 +262,14 @@ private:
 
     std::string labelName(std::string_view raw) const {
         std::string name = toSafeName(raw);
-        return config_.lowercaseOutputLabelNames ? lowercaseAscii(name) : name;
+        if (config_.lowercaseOutputLabelNames) lowercaseAscii(name);
+        return name;
     }
 
     std::string metricName(std::string_view raw) const {
         std::string name = toSafeName(raw);
-        return config_.lowercaseOutputName ? lowercaseAscii(name) : name;
+        if (config_.lowercaseOutputName) lowercaseAscii(name);
+        return name;
     }
 
     expo::MetricType typeFor(const Rule& rule, const std::string& name) const {
@@ -280,6 +282,7 @@ private:
     std::string defaultHelp(std::string_view domain, const Properties& props, std::string_view attrName,
                             std::string_view description, bool hasDescription) const {
         std::string help;
+        help.reserve(description.size() + domain.size() + attrName.size() + 64);   // one allocation
         if (hasDescription && description != attrName) help.append(description).push_back(' ');
         help.append(domain).append(":name=").append(propertyOr(props, "name", "null"));
         help.append(",type=").append(propertyOr(props, "type", "null"));
@@ -381,6 +384,7 @@ private:
             if (!m.ruleValue) return {};
         }
         m.objectName = objectNameOf(*input_);
+        m.labels.reserve(customLabels_.size() + (rule.name ? rule.labels.size() : props.size()));
         m.labels = customLabels_;
         if (!rule.name) {
             std::string raw(domain);
