@@ -1,6 +1,7 @@
 #include "agent/scraper.h"
 
 #include <dirent.h>
+#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
@@ -232,11 +233,16 @@ void Scraper::run() {
         } catch (const std::exception& e) {
             outcome = failure(500, std::string("An Exception occurred while scraping metrics: ") + e.what());
         }
-        std::lock_guard lock(mu_);
-        last_ = outcome;
-        if (outcome->status == 200) lastGood_ = outcome;
-        completed_ = started_;
-        cv_.notify_all();
+        {
+            std::lock_guard lock(mu_);
+            last_ = outcome;
+            if (outcome->status == 200) lastGood_ = outcome;
+            completed_ = started_;
+            cv_.notify_all();
+        }
+        // A scrape's working memory (the walk, its samples) is freed by now; glibc would keep
+        // it in this thread's arena, resident until the next scrape, so it goes back to the OS.
+        ::malloc_trim(0);
     }
     // The JVM is going away: a JNI call now (DeleteGlobalRef, DetachCurrentThread) could block
     // this thread forever, so the shim's reference and the attachment are left to the exit.
