@@ -9,6 +9,7 @@ line. BENCH_QUICK=1: smaller sizes and fewer repetitions, for iteration."""
 import json
 import os
 import platform
+import resource
 import re
 import signal
 import socket
@@ -30,7 +31,8 @@ MAIN = "nativejmx.bench.KafkaBroker"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 # (topics, partitions, warm-up scrapes, measured scrapes)
-SIZES = [(10, 10, 5, 20), (100, 20, 3, 10)] if QUICK else [(10, 10, 10, 40), (100, 20, 5, 30), (300, 30, 3, 10)]
+# Enough warm-up for the JIT to finish: compilation in the measured scrapes would be counted.
+SIZES = [(10, 10, 5, 20), (100, 20, 5, 15)] if QUICK else [(10, 10, 20, 40), (100, 20, 15, 30), (300, 30, 6, 10)]
 START_UP_RUNS = 5 if QUICK else 25
 JVM_OPTIONS = ["-Xmx1g"]
 
@@ -53,9 +55,13 @@ def p90(values):
 # ------------------------------------------------------------------ start-up
 
 def start_up_seconds(extra):
+    """Wall seconds of a trivial main, and the CPU seconds it took (all threads)."""
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
     subprocess.run([JAVA, *extra, "-cp", CLASSES, "Hello"], capture_output=True, check=True)
-    return time.perf_counter() - began
+    wall = time.perf_counter() - began
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, cpu_after.ru_utime + cpu_after.ru_stime - cpu_before.ru_utime - cpu_before.ru_stime
 
 
 def start_up(config):
@@ -67,9 +73,13 @@ def start_up(config):
     for _ in range(START_UP_RUNS):  # interleaved, so drift hits both alike
         without.append(start_up_seconds([]))
         with_agent.append(start_up_seconds(agent_flag))
-    return {"startup_ms_without_agent": round(median(without) * 1000, 1),
-            "startup_ms_with_agent": round(median(with_agent) * 1000, 1),
-            "startup_ms_added": round((median(with_agent) - median(without)) * 1000, 1)}
+
+    def ms(runs, part):
+        return median(run[part] for run in runs) * 1000
+    return {"startup_ms_without_agent": round(ms(without, 0), 1),
+            "startup_ms_with_agent": round(ms(with_agent, 0), 1),
+            "startup_ms_added": round(ms(with_agent, 0) - ms(without, 0), 1),
+            "startup_cpu_ms_added": round(ms(with_agent, 1) - ms(without, 1), 1)}
 
 
 # ------------------------------------------------------------------ one broker JVM
@@ -297,7 +307,8 @@ def main():
     result["rows"] = rows
     print(f"{result['date']}, {result['machine']}, {JAVA}")
     print(f"start-up added: {result['startup_ms_added']} ms "
-          f"({result['startup_ms_without_agent']} -> {result['startup_ms_with_agent']} ms, median of {START_UP_RUNS})")
+          f"({result['startup_ms_without_agent']} -> {result['startup_ms_with_agent']} ms, median of {START_UP_RUNS}); "
+          f"CPU added: {result['startup_cpu_ms_added']} ms")
     print_table(rows)
     (WORK / "result.json").write_text(json.dumps(result, indent=1))
     print(json.dumps(result))

@@ -135,12 +135,29 @@ MetricType commonType(const SampleGroup& group) {
     return allSame ? type : MetricType::Unknown;
 }
 
+bool sameLabelNames(const std::vector<Label>& a, const std::vector<Label>& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                      [](const Label& x, const Label& y) { return x.name == y.name; });
+}
+
 // The samples' positions ordered by label set (stable, as finishFamily sorts them).
 std::vector<size_t> orderByLabelSet(const std::vector<Sample>& samples) {
     std::vector<size_t> order(samples.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(),
-                     [&](size_t a, size_t b) { return compareLabelSets(samples[a].labels, samples[b].labels) < 0; });
+    // Usually every sample of a family has the same label names (one rule made them all): then
+    // the values alone decide, and the sort need not compare the names again and again.
+    const bool sameNames = std::all_of(samples.begin(), samples.end(), [&](const Sample& sample) {
+        return sameLabelNames(sample.labels, samples.front().labels);
+    });
+    if (sameNames) {
+        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+            return compareField(samples[a].labels, samples[b].labels, &Label::value) < 0;
+        });
+    } else {
+        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+            return compareLabelSets(samples[a].labels, samples[b].labels) < 0;
+        });
+    }
     return order;
 }
 

@@ -162,6 +162,23 @@ TEST(AssembleJmxFamilies, SortsLabelsByNameAndSamplesByLabelSets) {
               "m{a=\"2\",b=\"1\"} 1.0\n");
 }
 
+TEST(AssembleJmxFamilies, SamplesWithTheSameLabelNamesSortByValuesInNameOrder) {
+    std::vector<RawSample> samples;
+    samples.push_back(raw("m", MetricType::Gauge, {{"topic", "a"}, {"partition", "1"}}, 1));
+    samples.push_back(raw("m", MetricType::Gauge, {{"topic", "b"}, {"partition", "0"}}, 2));
+    samples.push_back(raw("m", MetricType::Gauge, {{"topic", "a"}, {"partition", "10"}}, 3));
+    samples.push_back(raw("m", MetricType::Gauge, {{"topic", "a"}, {"partition", "0"}}, 4));
+    auto families = assembleJmxFamilies(std::move(samples));
+    ASSERT_TRUE(families.ok()) << families.error().message;
+    // Labels sorted by name (partition, topic), then samples by partition first.
+    EXPECT_EQ(text004(*families),
+              "# HELP m help\n# TYPE m gauge\n"
+              "m{partition=\"0\",topic=\"a\"} 4.0\n"
+              "m{partition=\"0\",topic=\"b\"} 2.0\n"
+              "m{partition=\"1\",topic=\"a\"} 1.0\n"
+              "m{partition=\"10\",topic=\"a\"} 3.0\n");
+}
+
 TEST(AssembleJmxFamilies, SortsNonAsciiLabelValuesAsJavaDoes) {
     std::vector<RawSample> samples;
     for (const char* value : {"\uffff", "\u00e9", "z", "\ue000", "\U0001F600", "a"}) {
