@@ -11,6 +11,7 @@ import java.lang.management.MemoryUsage;
 import java.lang.management.RuntimeMXBean;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
 import java.util.HashMap;
@@ -74,8 +75,15 @@ public final class Walker {
 
     private static AllocationCounter allocationCounter;  // registered at the first walk with JVM metrics
 
-    private byte[] buf = new byte[1 << 16];
-    private int pos;
+    // The output, in chunks well under G1's humongous-object threshold (half a region, at least
+    // 512 kB): one growing array would be copied at each doubling and, past that threshold, be
+    // allocated in the old generation, which grew the heap by hundreds of MB at 64,000 beans.
+    // Each chunk starts with the number of bytes it holds (4 bytes, little-endian).
+    private static final int CHUNK = 64 * 1024;
+    private static final int CHUNK_HEADER = 4;
+    private final ArrayList<byte[]> chunks = new ArrayList<byte[]>();
+    private byte[] buf = new byte[CHUNK];
+    private int pos = CHUNK_HEADER;
 
     private Walker() {}
 
@@ -146,17 +154,16 @@ public final class Walker {
         return map;
     }
 
-    /** One scrape: the selected beans and, if asked, the JVM metrics. */
-    public static synchronized byte[] walk(boolean jvmMetrics) {
+    /** One scrape: the selected beans and, if asked, the JVM metrics, in chunks (see CHUNK). */
+    public static synchronized byte[][] walk(boolean jvmMetrics) {
         Walker w = new Walker();
         w.writeVarint(FORMAT_VERSION);
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         w.walkBeans(server);
         if (jvmMetrics) w.writeJvmMetrics();
         w.writeByte(END);
-        byte[] out = new byte[w.pos];
-        System.arraycopy(w.buf, 0, out, 0, w.pos);
-        return out;
+        w.closeChunk();
+        return w.chunks.toArray(new byte[0][]);
     }
 
     // ---------------------------------------------------------------- beans (spec 4)
@@ -182,6 +189,7 @@ public final class Walker {
         }
         autoExcluded.keySet().retainAll(names);
         for (ObjectName name : names) {
+            int startChunk = chunks.size();
             int start = pos;
             try {
                 walkBean(server, name);
@@ -189,6 +197,10 @@ public final class Walker {
                 throw e;
             } catch (Throwable t) {
                 // A bean that misbehaves in a way the JMX API does not declare: skip it whole.
+                if (chunks.size() > startChunk) {
+                    buf = chunks.get(startChunk);
+                    chunks.subList(startChunk, chunks.size()).clear();
+                }
                 pos = start;
             }
         }
@@ -447,8 +459,6 @@ public final class Walker {
 
     // ---------------------------------------------------------------- JVM metrics (spec 10)
 
-    private int familyCountPos;
-
     private void writeJvmMetrics() {
         writeByte(JVM);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -632,13 +642,17 @@ public final class Walker {
 
     // ---------------------------------------------------------------- encoding
 
+    /** Room for `extra` contiguous bytes: a new chunk when the current one is full. */
     private void ensure(int extra) {
         if (pos + extra <= buf.length) return;
-        int size = buf.length;
-        while (size < pos + extra) size *= 2;
-        byte[] bigger = new byte[size];
-        System.arraycopy(buf, 0, bigger, 0, pos);
-        buf = bigger;
+        closeChunk();
+        buf = new byte[Math.max(CHUNK, CHUNK_HEADER + extra)];
+        pos = CHUNK_HEADER;
+    }
+
+    private void closeChunk() {
+        for (int i = 0; i < CHUNK_HEADER; i++) buf[i] = (byte) (pos >>> (8 * i));
+        chunks.add(buf);
     }
 
     private void writeByte(int b) {
