@@ -151,6 +151,7 @@ struct Scraper::Walk {
     std::optional<timespec> loadedTime;      // mtime of the file when it was last loaded
     std::string lastLoggedError;
     SelfMetrics self;
+    expo::SampleOrders sampleOrders;         // the JMX families' sample orders at the last scrape
 };
 
 Scraper::Scraper(std::string configFile, Result<rules::Config> initial, std::string refusal)
@@ -316,7 +317,7 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
     w.self.error = output.abortReason.has_value();
     w.self.cachedBeans = output.cachedBeans;
 
-    Result<std::vector<expo::Family>> jmx = expo::assembleJmxFamilies(std::move(output.samples));
+    Result<std::vector<expo::Family>> jmx = expo::assembleJmxFamilies(std::move(output.samples), &w.sampleOrders);
     if (!jmx) return failure(500, "An Exception occurred while scraping metrics: " + jmx.error().message);
 
     std::vector<std::vector<expo::Family>> collectors;

@@ -179,6 +179,30 @@ TEST(AssembleJmxFamilies, SamplesWithTheSameLabelNamesSortByValuesInNameOrder) {
               "m{partition=\"10\",topic=\"a\"} 3.0\n");
 }
 
+TEST(AssembleJmxFamilies, TheLastScrapesOrderGivesTheSameResultAsSorting) {
+    auto scrape = [](const std::vector<int>& partitions) {
+        std::vector<RawSample> samples;
+        for (int p : partitions) {
+            samples.push_back(raw("m", MetricType::Gauge, {{"partition", std::to_string(p)}}, p));
+            samples.push_back(raw("d", MetricType::Gauge, {{"k", p % 2 == 0 ? "same" : "other"}}, p, "help",
+                                  "bean" + std::to_string(p)));
+        }
+        return samples;
+    };
+    nj::expo::SampleOrders orders;
+    // The same beans in the same order, then in another order, then fewer, then the first again:
+    // with the remembered orders (right or stale) the output is what sorting gives.
+    for (const std::vector<int>& partitions :
+         std::vector<std::vector<int>>{{3, 1, 2, 0}, {3, 1, 2, 0}, {0, 2, 1, 3}, {2, 0, 1}, {3, 1, 2, 0}}) {
+        auto remembered = assembleJmxFamilies(scrape(partitions), &orders);
+        auto sorted = assembleJmxFamilies(scrape(partitions));
+        ASSERT_TRUE(remembered.ok()) << remembered.error().message;
+        ASSERT_TRUE(sorted.ok()) << sorted.error().message;
+        EXPECT_EQ(text004(*remembered), text004(*sorted));
+    }
+    EXPECT_EQ(orders.size(), 2u);   // "d" has duplicate label sets (it gets _objectname), "m" does not
+}
+
 TEST(AssembleJmxFamilies, SortsNonAsciiLabelValuesAsJavaDoes) {
     std::vector<RawSample> samples;
     for (const char* value : {"\uffff", "\u00e9", "z", "\ue000", "\U0001F600", "a"}) {
