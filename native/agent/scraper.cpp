@@ -312,6 +312,9 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
     Result<jvm::DecodedWalk> decoded = jvm::decodeWalk(std::move(bytes).value());
     if (!decoded) return failure(500, "An Exception occurred while scraping metrics: " + decoded.error().message);
     rules::Engine::Output output = w.engine->collect(decoded->snapshot);
+    // The samples own their texts: the walk's buffer and value tree go now, so the families
+    // below reuse that memory instead of touching fresh pages (malloc_trim returned them).
+    decoded->snapshot = rules::Snapshot{};
     auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     w.self.durationSeconds = static_cast<double>(elapsed.count()) / 1000.0;
     w.self.error = output.abortReason.has_value();
