@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -213,6 +214,7 @@ struct Scraper::Walk {
     // The javaagent registers the JVM/process families once, at start-up: a reload of
     // excludeJvmMetrics only changes which beans are read (spec §1.2, §13).
     std::optional<bool> jvmFamilies;
+    expo::SampleOrders sampleOrders;         // the JMX families' sample orders at the last scrape
 };
 
 namespace {
@@ -343,11 +345,16 @@ void Scraper::run() {
         } catch (const std::exception& e) {
             outcome = failure(500, std::string("An Exception occurred while scraping metrics: ") + e.what());
         }
-        std::lock_guard lock(mu_);
-        last_ = outcome;
-        if (outcome->status == 200) lastGood_ = outcome;
-        completed_ = started_;
-        cv_.notify_all();
+        {
+            std::lock_guard lock(mu_);
+            last_ = outcome;
+            if (outcome->status == 200) lastGood_ = outcome;
+            completed_ = started_;
+            cv_.notify_all();
+        }
+        // A scrape's working memory (the walk, its samples) is freed by now; glibc would keep
+        // it in this thread's arena, resident until the next scrape, so it goes back to the OS.
+        ::malloc_trim(0);
     }
     // The JVM is going away: a JNI call now (DeleteGlobalRef, DetachCurrentThread) could block
     // this thread forever, so the shim's reference and the attachment are left to the exit.
@@ -452,7 +459,10 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
         outcome->beanDump = beanDump;
         return outcome;
     };
-    Result<std::vector<expo::Family>> jmx = expo::assembleJmxFamilies(std::move(output.samples));
+    // The samples own their texts: the walk's buffer and value tree go now, so the families
+    // below reuse that memory instead of touching fresh pages (malloc_trim returned them).
+    decoded->snapshot = rules::Snapshot{};
+    Result<std::vector<expo::Family>> jmx = expo::assembleJmxFamilies(std::move(output.samples), &w.sampleOrders);
     if (!jmx && config.scrapeTimeoutSeconds) {
         // With scrapeTimeoutSeconds the javaagent's JMX collector turns its own failure into
         // jmx_scrape_error 1 and its last good result (spec §14). lastGood_ is written only on

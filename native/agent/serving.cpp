@@ -40,7 +40,7 @@ public:
 
     http::ScrapeOutcome scrape() override {
         std::shared_ptr<const ScrapeOutcome> outcome = scraper_.scrape(deadline_);
-        if (outcome->status == 200) return outcome->families;
+        if (outcome->status == 200) return http::SharedFamilies(outcome, &outcome->families);  // no copy
         return failureOf(*outcome);
     }
 

@@ -103,13 +103,18 @@ void sortByName(std::vector<Family>& families) {
 
 // What the snapshot constructors enforce: labels sorted, counters not negative (NaN is
 // allowed), samples sorted and no series twice.
-Status finishFamily(Family& family) {
-    for (Sample& sample : family.samples) sortLabels(sample.labels);
+Status checkCounterValues(const Family& family) {
     if (family.type == MetricType::Counter) {
         for (const Sample& sample : family.samples) {
             if (sample.value < 0) return negativeCounterError(family, sample);
         }
     }
+    return Ok{};
+}
+
+Status finishFamily(Family& family) {
+    for (Sample& sample : family.samples) sortLabels(sample.labels);
+    if (Status counters = checkCounterValues(family); !counters) return counters;
     if (!std::is_sorted(family.samples.begin(), family.samples.end(), sampleLess)) {
         std::stable_sort(family.samples.begin(), family.samples.end(), sampleLess);
     }
@@ -140,14 +145,33 @@ MetricType commonType(const SampleGroup& group) {
     return allSame ? type : MetricType::Unknown;
 }
 
-bool hasDuplicateLabelSets(const std::vector<Sample>& samples) {
-    std::vector<const std::vector<Label>*> labelSets;
-    labelSets.reserve(samples.size());
-    for (const Sample& sample : samples) labelSets.push_back(&sample.labels);
-    std::sort(labelSets.begin(), labelSets.end(),
-              [](const auto* a, const auto* b) { return compareLabelSets(*a, *b) < 0; });
-    return std::adjacent_find(labelSets.begin(), labelSets.end(),
-                              [](const auto* a, const auto* b) { return *a == *b; }) != labelSets.end();
+bool sameLabelNames(const std::vector<Label>& a, const std::vector<Label>& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                      [](const Label& x, const Label& y) { return x.name == y.name; });
+}
+
+// The samples' positions ordered by label set (stable, as finishFamily sorts them). `last` is
+// the order of the family at the last scrape: taken when it orders these samples strictly, for
+// then it is the only order there is.
+std::vector<size_t> orderByLabelSet(const std::vector<Sample>& samples, const std::vector<size_t>* last) {
+    // Usually every sample of a family has the same label names (one rule made them all): then
+    // the values alone decide, and the comparisons need not look at the names again and again.
+    const bool sameNames = std::all_of(samples.begin(), samples.end(), [&](const Sample& sample) {
+        return sameLabelNames(sample.labels, samples.front().labels);
+    });
+    auto less = [&](size_t a, size_t b) {
+        return (sameNames ? compareField(samples[a].labels, samples[b].labels, &Label::value)
+                          : compareLabelSets(samples[a].labels, samples[b].labels)) < 0;
+    };
+    if (last != nullptr && last->size() == samples.size()) {
+        bool strictlyOrdered = true;
+        for (size_t i = 1; i < last->size() && strictlyOrdered; ++i) strictlyOrdered = less((*last)[i - 1], (*last)[i]);
+        if (strictlyOrdered) return *last;
+    }
+    std::vector<size_t> order(samples.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), less);
+    return order;
 }
 
 Status addObjectNameLabel(Sample& sample, std::string objectName) {
@@ -159,7 +183,7 @@ Status addObjectNameLabel(Sample& sample, std::string objectName) {
     return Ok{};
 }
 
-Result<Family> familyOfGroup(const SampleGroup& group) {
+Result<Family> familyOfGroup(const SampleGroup& group, const SampleOrders& lastOrders, SampleOrders& orders) {
     const RawSample& first = *group.front();
     Family family{std::string(stripReservedSuffixes(first.name)), commonType(group), first.help, "", {}};
     family.samples.reserve(group.size());
@@ -167,14 +191,28 @@ Result<Family> familyOfGroup(const SampleGroup& group) {
         family.samples.push_back(Sample{"", std::move(raw->labels), raw->value, ValueStyle::Double});
         sortLabels(family.samples.back().labels);
     }
-    if (hasDuplicateLabelSets(family.samples)) {
+    auto last = lastOrders.find(family.name);
+    const std::vector<size_t>& order = orders[family.name] =
+        orderByLabelSet(family.samples, last != lastOrders.end() ? &last->second : nullptr);
+    const bool duplicates = std::adjacent_find(order.begin(), order.end(), [&](size_t a, size_t b) {
+                                return family.samples[a].labels == family.samples[b].labels;
+                            }) != order.end();
+    if (duplicates) {
         for (size_t i = 0; i < group.size(); ++i) {
             Status added = addObjectNameLabel(family.samples[i], std::move(group[i]->objectName));
             if (!added) return added.error();
         }
+        Status finished = finishFamily(family);
+        if (!finished) return finished.error();
+        return family;
     }
-    Status finished = finishFamily(family);
-    if (!finished) return finished.error();
+    // Labels and samples sorted, no series twice: of finishFamily only the counter check is left.
+    std::vector<Sample> sorted;
+    sorted.reserve(order.size());
+    for (size_t i : order) sorted.push_back(std::move(family.samples[i]));
+    family.samples = std::move(sorted);
+    Status counters = checkCounterValues(family);
+    if (!counters) return counters.error();
     return family;
 }
 
@@ -206,13 +244,16 @@ int compareJavaStrings(std::string_view a, std::string_view b) {
     return static_cast<unsigned char>(*differenceInA) < static_cast<unsigned char>(*differenceInB) ? -1 : 1;
 }
 
-Result<std::vector<Family>> assembleJmxFamilies(std::vector<RawSample> samples) {
+Result<std::vector<Family>> assembleJmxFamilies(std::vector<RawSample> samples, SampleOrders* sampleOrders) {
+    const SampleOrders none;
+    SampleOrders orders;
     std::vector<Family> families;
     for (const SampleGroup& group : groupByStrippedName(samples)) {
-        Result<Family> family = familyOfGroup(group);
+        Result<Family> family = familyOfGroup(group, sampleOrders != nullptr ? *sampleOrders : none, orders);
         if (!family) return family.error();
         families.push_back(std::move(family).value());
     }
+    if (sampleOrders != nullptr) *sampleOrders = std::move(orders);
     sortByName(families);
     return families;
 }

@@ -2,7 +2,9 @@
 // it (spec §6.4, §7): grouping, types, HELP, `_objectname`, validation, merging and ordering.
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/result.h"
@@ -24,7 +26,12 @@ int compareJavaStrings(std::string_view a, std::string_view b);
 // all samples or Unknown, HELP of the first sample, `_objectname` added to every sample of a
 // family with duplicate label sets. Sorted as mergeCollectors sorts. Fails, with client_java's
 // message, on remaining duplicates or a negative counter value: the scrape answers 500.
-Result<std::vector<Family>> assembleJmxFamilies(std::vector<RawSample> samples);
+//
+// sampleOrders (optional): each family's sample order at the last scrape, by name, updated here.
+// Beans come in the same order scrape after scrape, so checking the last order first (one
+// comparison per sample) usually saves the sort; the result is the same either way.
+using SampleOrders = std::unordered_map<std::string, std::vector<size_t>>;
+Result<std::vector<Family>> assembleJmxFamilies(std::vector<RawSample> samples, SampleOrders* sampleOrders = nullptr);
 
 // All collectors' families as the registry exposes them (§7.4, §7.5): families of the same
 // name are merged (HELP, type and unit of the earliest collector) when their types agree and

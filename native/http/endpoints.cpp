@@ -1,5 +1,7 @@
 #include "http/endpoints.h"
 
+#include <algorithm>
+#include <iterator>
 #include <string_view>
 #include <utility>
 
@@ -144,14 +146,17 @@ Response metricsResponse(const Request& request, MetricsSource& source) {
     try {
         ScrapeOutcome outcome = source.scrape();
         if (const auto* failure = std::get_if<ScrapeFailure>(&outcome)) return failureResponse(*failure);
-        auto families = std::get<std::vector<expo::Family>>(std::move(outcome));
+        SharedFamilies shared = std::get<SharedFamilies>(std::move(outcome));
+        if (shared == nullptr) return failureResponse({ScrapeFailure::Kind::ScrapeFailed, "no families"});
 
         const std::vector<std::string_view> nameValues = request.queryValues("name[]");
+        std::vector<expo::Family> selected;   // a copy of the families name[] selects
         if (!nameValues.empty()) {
             const std::vector<std::string> names(nameValues.begin(), nameValues.end());
-            std::erase_if(families,
-                          [&](const expo::Family& f) { return !expo::familyMatchesNameFilter(f, names); });
+            std::copy_if(shared->begin(), shared->end(), std::back_inserter(selected),
+                         [&](const expo::Family& f) { return expo::familyMatchesNameFilter(f, names); });
         }
+        const std::vector<expo::Family>& families = nameValues.empty() ? *shared : selected;
 
         if (auto debug = request.queryValue("debug")) return debugResponse(*debug, families);
         const Format format = negotiate(request);

@@ -2,6 +2,7 @@
 // plain function of the request: no sockets, no threads.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <variant>
 #include <vector>
@@ -20,8 +21,11 @@ struct ScrapeFailure {
     std::string message;
 };
 
-// The families of one scrape, merged and sorted, or why there are none.
-using ScrapeOutcome = std::variant<std::vector<expo::Family>, ScrapeFailure>;
+// The families of one scrape, merged and sorted, shared by every request that joined it (a
+// scrape's families are large: copying them per request would cost as much as writing them).
+using SharedFamilies = std::shared_ptr<const std::vector<expo::Family>>;
+// The families, or why there are none.
+using ScrapeOutcome = std::variant<SharedFamilies, ScrapeFailure>;
 
 // A scrape's bean dump (JSON, docs/bean-dump.md), or why there is none.
 using BeanDumpOutcome = std::variant<std::string, ScrapeFailure>;

@@ -1,5 +1,6 @@
 #include "jvm/shim.h"
 
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -96,7 +97,7 @@ Result<std::unique_ptr<Shim>> Shim::load(JNIEnv* env) {
         walker, "configure",
         "([Ljava/lang/String;[Ljava/lang/String;Z[Ljava/lang/String;[Ljava/lang/String;Z[Ljava/lang/String;)"
         "Ljava/lang/String;");
-    jmethodID walk = env->GetStaticMethodID(walker, "walk", "(Z)[B");
+    jmethodID walk = env->GetStaticMethodID(walker, "walk", "(Z)[[B");
     if (configure == nullptr || walk == nullptr) {
         return makeError("the java-shim does not have the expected methods: " + takeException(env));
     }
@@ -129,14 +130,30 @@ Status Shim::configure(JNIEnv* env, const rules::Config& config) {
 Result<std::string> Shim::walk(JNIEnv* env, bool jvmMetrics) {
     LocalFrame frame(env, 8);
     if (!frame.ok()) return makeError("out of memory: " + takeException(env));
-    auto bytes = static_cast<jbyteArray>(
+    auto chunks = static_cast<jobjectArray>(
         env->CallStaticObjectMethod(walker_, walk_, static_cast<jboolean>(jvmMetrics)));
     if (std::string thrown = takeException(env); !thrown.empty()) return makeError(thrown);
-    if (bytes == nullptr) return makeError("the java-shim returned no data");
-    jsize length = env->GetArrayLength(bytes);
-    std::string buffer(static_cast<size_t>(length), '\0');
-    env->GetByteArrayRegion(bytes, 0, length, reinterpret_cast<jbyte*>(buffer.data()));
-    if (std::string thrown = takeException(env); !thrown.empty()) return makeError(thrown);
+    if (chunks == nullptr) return makeError("the java-shim returned no data");
+    // Each chunk: its used length (4 bytes, little-endian, header included), then the data.
+    constexpr jsize kHeader = 4;
+    std::string buffer;
+    for (jsize i = 0, count = env->GetArrayLength(chunks); i < count; i++) {
+        auto chunk = static_cast<jbyteArray>(env->GetObjectArrayElement(chunks, i));
+        if (chunk == nullptr) return makeError("the java-shim returned a null chunk");
+        const jsize capacity = env->GetArrayLength(chunk);
+        uint8_t header[kHeader] = {};
+        if (capacity >= kHeader) env->GetByteArrayRegion(chunk, 0, kHeader, reinterpret_cast<jbyte*>(header));
+        const uint32_t used = header[0] | header[1] << 8 | header[2] << 16 | static_cast<uint32_t>(header[3]) << 24;
+        if (capacity < kHeader || used < kHeader || used > static_cast<uint32_t>(capacity)) {
+            return makeError("the java-shim returned a malformed chunk");
+        }
+        const size_t at = buffer.size();
+        buffer.resize(at + used - kHeader);
+        env->GetByteArrayRegion(chunk, kHeader, static_cast<jsize>(used) - kHeader,
+                                reinterpret_cast<jbyte*>(buffer.data() + at));
+        env->DeleteLocalRef(chunk);
+        if (std::string thrown = takeException(env); !thrown.empty()) return makeError(thrown);
+    }
     return buffer;
 }
 

@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <deque>
+#include <numeric>
 #include <stdexcept>
 
 #include "exposition/java_double.h"
@@ -70,8 +71,8 @@ void appendLeafText(const Leaf& leaf, std::string& out) {
             out.append(digits, end);
             break;
         }
-        case LeafKind::Double: out += expo::formatJavaDouble(leaf.doubleValue); break;
-        case LeafKind::Float: out += expo::formatJavaFloat(leaf.floatValue); break;
+        case LeafKind::Double: expo::appendJavaDouble(out, leaf.doubleValue); break;
+        case LeafKind::Float: expo::appendJavaFloat(out, leaf.floatValue); break;
         case LeafKind::Boolean: out += leaf.boolValue ? "true" : "false"; break;
         case LeafKind::Text:
         case LeafKind::Number: out.append(leaf.text); break;
@@ -102,6 +103,9 @@ Leaf leafOf(const ScalarValue& v, std::deque<std::string>& arena) {
     }
     return leaf;
 }
+
+// Which variant of the pattern input a rule matches against (RuleCandidates::kVariants).
+uint8_t inputVariant(const Rule& rule) { return (rule.attrNameSnakeCase ? 2 : 0) + (rule.cache ? 1 : 0); }
 
 std::string_view propertyOr(const Properties& props, std::string_view key, std::string_view fallback) {
     for (const auto& [k, v] : props) {
@@ -260,12 +264,14 @@ private:
 
     std::string labelName(std::string_view raw) const {
         std::string name = toSafeName(raw);
-        return config_.lowercaseOutputLabelNames ? lowercaseAscii(name) : name;
+        if (config_.lowercaseOutputLabelNames) lowercaseAscii(name);
+        return name;
     }
 
     std::string metricName(std::string_view raw) const {
         std::string name = toSafeName(raw);
-        return config_.lowercaseOutputName ? lowercaseAscii(name) : name;
+        if (config_.lowercaseOutputName) lowercaseAscii(name);
+        return name;
     }
 
     expo::MetricType typeFor(const Rule& rule, const std::string& name) const {
@@ -278,6 +284,7 @@ private:
     std::string defaultHelp(std::string_view domain, const Properties& props, std::string_view attrName,
                             std::string_view description, bool hasDescription) const {
         std::string help;
+        help.reserve(description.size() + domain.size() + attrName.size() + 64);   // one allocation
         if (hasDescription && description != attrName) help.append(description).push_back(' ');
         help.append(domain).append(":name=").append(propertyOr(props, "name", "null"));
         help.append(",type=").append(propertyOr(props, "type", "null"));
@@ -334,28 +341,39 @@ private:
                 }
             }
         }
+        // The input's variants (RuleCandidates::kVariants), each built at most once per
+        // attribute, however many rules read it.
         std::string snakeName;
-        std::array<bool, 4> built{};
-        for (const Engine::CompiledRule& compiled : engine_.rules_) {
-            const Rule& rule = *compiled.rule;
-            if (hit != nullptr && rule.cache) continue;
-            std::string_view name = attrName;
-            if (rule.attrNameSnakeCase) {
-                if (snakeName.empty()) snakeName = snakeCase(attrName);
-                name = snakeName;
-            }
-            // The input has at most four variants (snake-cased name or not, value or <cache>):
-            // each is built once per attribute, however many rules are tried.
-            size_t variant = (rule.attrNameSnakeCase ? 2 : 0) + (rule.cache ? 1 : 0);
+        std::array<bool, RuleCandidates::kVariants> built{};
+        auto input = [&](size_t variant) -> const std::string& {
             if (!built[variant]) {
-                buildInput(inputs_[variant], domain, props, attrKeys, name, rule.cache ? nullptr : &leaf);
+                if ((variant & 2) != 0 && snakeName.empty()) snakeName = snakeCase(attrName);
+                buildInput(inputs_[variant], domain, props, attrKeys, (variant & 2) != 0 ? snakeName : attrName,
+                           (variant & 1) != 0 ? nullptr : &leaf);
                 built[variant] = true;
             }
-            input_ = &inputs_[variant];
+            return inputs_[variant];
+        };
+        for (size_t v = 0; v < RuleCandidates::kVariants; v++) {
+            if (engine_.candidates_->readsVariant(v)) input(v);
+        }
+        // An observer (the bean dump, nativejmx-check --explain) sees every rule tried in order.
+        // The prefilter only leaves out rules that cannot match, so the decision is the same.
+        if (observer_ != nullptr) {
+            candidates_.resize(engine_.rules_.size());
+            std::iota(candidates_.begin(), candidates_.end(), 0u);
+        } else {
+            engine_.candidates_->find(inputs_, candidates_);
+        }
+        for (uint32_t index : candidates_) {
+            const Engine::CompiledRule& compiled = engine_.rules_[index];
+            const Rule& rule = *compiled.rule;
+            if (hit != nullptr && rule.cache) continue;
+            input_ = &input(inputVariant(rule));
             bool matched = compiled.pattern == nullptr || compiled.pattern->match(*input_, groups_);
-            size_t index = static_cast<size_t>(&compiled - engine_.rules_.data());
             if (observer_ != nullptr) observer_->tried(index, *input_, matched);
             if (!matched) continue;
+            std::string_view name = rule.attrNameSnakeCase ? std::string_view(snakeName) : attrName;
 
             Engine::CachedMatch match = apply(compiled, domain, props, attrKeys, name, attrName, description,
                                               hasDescription);
@@ -366,7 +384,7 @@ private:
                 entry.match = match;
                 touch(entry);
             }
-            emit(match, leaf);
+            emit(std::move(match), leaf);
             return {index};
         }
         if (engine_.hasCache_ && hit == nullptr) {
@@ -397,6 +415,7 @@ private:
             if (!m.ruleValue) return {};
         }
         m.objectName = objectNameOf(*input_);
+        m.labels.reserve(customLabels_.size() + (rule.name ? rule.labels.size() : props.size()));
         m.labels = customLabels_;
         if (!rule.name) {
             std::string raw(domain);
@@ -427,8 +446,8 @@ private:
         return m;
     }
 
-    // Step 5 of spec §5.3: the sample value, then the sample.
-    void emit(const Engine::CachedMatch& m, const Leaf& leaf) {
+    // Step 5 of spec §5.3: the sample value, then the sample. By value: a fresh match is moved in.
+    void emit(Engine::CachedMatch m, const Leaf& leaf) {
         double value;
         if (m.ruleValue) {
             value = *m.ruleValue * m.valueFactor;
@@ -440,12 +459,12 @@ private:
             value = leaf.doubleValue * m.valueFactor;
         }
         expo::RawSample& s = out_.samples.emplace_back();
-        s.name = m.name;
+        s.name = std::move(m.name);
         s.type = m.type;
-        s.help = m.help;
-        s.labels = m.labels;
+        s.help = std::move(m.help);
+        s.labels = std::move(m.labels);
         s.value = value;
-        s.objectName = m.objectName;
+        s.objectName = std::move(m.objectName);
     }
 
     Engine& engine_;
@@ -456,7 +475,8 @@ private:
     std::vector<expo::Label> customLabels_;
     std::deque<std::string> arena_;   // names made during this scrape (tabular keys, extra metrics)
     std::deque<Node> extraNodes_;
-    std::array<std::string, 4> inputs_;   // the pattern input's variants, reused across attributes
+    RuleCandidates::Inputs inputs_;       // the pattern input's variants, reused across attributes
+    std::vector<uint32_t> candidates_;    // the rules that may match the current attribute
     const std::string* input_ = nullptr;  // the variant the current rule matched against
     MatchGroups groups_;
 };
@@ -477,6 +497,13 @@ Result<std::unique_ptr<Engine>> Engine::create(std::shared_ptr<const Config> con
         engine->hasCache_ = engine->hasCache_ || rule.cache;
         engine->rules_.push_back(std::move(compiled));
     }
+    std::vector<const Pattern*> patterns;
+    std::vector<uint8_t> variants;
+    for (const CompiledRule& compiled : engine->rules_) {
+        patterns.push_back(compiled.pattern.get());
+        variants.push_back(inputVariant(*compiled.rule));
+    }
+    engine->candidates_ = std::make_unique<RuleCandidates>(patterns, variants);
     return engine;
 }
 

@@ -13,6 +13,7 @@
 #include "exposition/metric_model.h"
 #include "rules/config.h"
 #include "rules/regex.h"
+#include "rules/rule_candidates.h"
 #include "rules/snapshot.h"
 
 namespace nj::rules {
@@ -78,6 +79,7 @@ private:
 
     std::shared_ptr<const Config> config_;
     std::vector<CompiledRule> rules_;
+    std::unique_ptr<RuleCandidates> candidates_;
     bool hasCache_ = false;
     struct CacheEntry {
         CachedMatch match;

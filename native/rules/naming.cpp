@@ -140,10 +140,8 @@ std::string snakeCase(std::string_view attributeName) {
     return snake;
 }
 
-std::string lowercaseAscii(std::string_view name) {
-    std::string lower(name);
-    for (char& c : lower) c = static_cast<char>(asciiToLower(static_cast<unsigned char>(c)));
-    return lower;
+void lowercaseAscii(std::string& name) {
+    for (char& c : name) c = static_cast<char>(asciiToLower(static_cast<unsigned char>(c)));
 }
 
 }  // namespace nj::rules

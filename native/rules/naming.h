@@ -19,8 +19,9 @@ std::string toSafeName(std::string_view name);
 // Character.isUpperCase/toLowerCase per UTF-16 code unit, so chars beyond U+FFFF stay as they are.
 std::string snakeCase(std::string_view attributeName);
 
-// Java String.toLowerCase on an already sanitised (hence ASCII) name (§6.3).
-std::string lowercaseAscii(std::string_view name);
+// Java String.toLowerCase on an already sanitised (hence ASCII) name (§6.3), in place: a
+// name is made once per sample, so no copy.
+void lowercaseAscii(std::string& name);
 
 // client_java's reserved-suffix stripping (§6.4) lives with the metric model, which groups by it.
 using expo::stripReservedSuffixes;

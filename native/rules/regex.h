@@ -42,6 +42,9 @@ public:
     virtual bool limitHit() const = 0;                          // true once a match hit the PCRE2 limit
     // Why the pattern runs on PCRE2 (e.g. "look-ahead/look-behind"); empty on RE2.
     virtual const std::string& pcre2Reason() const = 0;
+    // An RE2 pattern (default options but no error logging) that matches every input this
+    // pattern matches: on RE2 the pattern itself, on PCRE2 its prefilter; empty if there is none.
+    virtual const std::string& re2Superset() const = 0;
 };
 
 // Expands a replacement template with Java Matcher.replaceAll rules (spec §5.4) against

@@ -47,6 +47,7 @@ public:
     const std::string& source() const override { return source_; }
     bool limitHit() const override { return limitHit_.load(std::memory_order_relaxed); }
     const std::string& pcre2Reason() const override { return pcre2Reason_; }
+    const std::string& re2Superset() const override { return re2_ ? enginePattern_ : prefilterPattern_; }
 
     const std::string& enginePattern() const { return enginePattern_; }       // what decides the match
     const std::string& prefilterPattern() const { return prefilterPattern_; } // RE2 superset, or empty

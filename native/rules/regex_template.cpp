@@ -14,7 +14,7 @@ bool isAsciiAlnum(char c) { return isAsciiDigit(c) || ((c | 0x20) >= 'a' && (c |
 
 Result<std::string> expandTemplate(std::string_view tmpl, const Pattern& pattern, const MatchGroups& groups) {
     std::string out;
-    out.reserve(tmpl.size() + 16);
+    out.reserve(2 * tmpl.size());   // short label templates ("$4") stay in the small-string buffer
     size_t cursor = 0;
     while (cursor < tmpl.size()) {
         char c = tmpl[cursor];

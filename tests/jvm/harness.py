@@ -70,11 +70,21 @@ JDKS = available_jdks()
 
 
 def compile_fixtures(out_dir: Path) -> Path:
-    """Compiles tests/jvm/fixtures/*.java with Debian's javac for Java 11 (the oldest JVM we support)."""
+    """Compiles tests/jvm/fixtures/*.java."""
+    return compile_java(sorted(FIXTURE_SOURCES.glob("*.java")), out_dir)
+
+
+def compile_bench_app(out_dir: Path) -> Path:
+    """Compiles the benchmark's Kafka-shaped application (bench/src/nativejmx/bench)."""
+    return compile_java(sorted((REPO / "bench/src/nativejmx/bench").glob("*.java")), out_dir)
+
+
+def compile_java(sources: list[Path], out_dir: Path) -> Path:
+    """Compiles with Debian's javac for Java 11 (the oldest JVM we support)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    sources = sorted(str(p) for p in FIXTURE_SOURCES.glob("*.java"))
     result = subprocess.run(
-        [DEBIAN_17.tool("javac"), "--release", "11", "-Xlint:all", "-Werror", "-d", str(out_dir), *sources],
+        [DEBIAN_17.tool("javac"), "--release", "11", "-Xlint:all", "-Werror", "-d", str(out_dir),
+         *(str(p) for p in sources)],
         capture_output=True, text=True, env=clean_env(),
     )
     if result.returncode != 0:

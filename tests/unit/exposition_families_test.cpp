@@ -162,6 +162,47 @@ TEST(AssembleJmxFamilies, SortsLabelsByNameAndSamplesByLabelSets) {
               "m{a=\"2\",b=\"1\"} 1.0\n");
 }
 
+TEST(AssembleJmxFamilies, SamplesWithTheSameLabelNamesSortByValuesInNameOrder) {
+    std::vector<RawSample> samples;
+    samples.push_back(raw("m", MetricType::Gauge, {{"topic", "a"}, {"partition", "1"}}, 1));
+    samples.push_back(raw("m", MetricType::Gauge, {{"topic", "b"}, {"partition", "0"}}, 2));
+    samples.push_back(raw("m", MetricType::Gauge, {{"topic", "a"}, {"partition", "10"}}, 3));
+    samples.push_back(raw("m", MetricType::Gauge, {{"topic", "a"}, {"partition", "0"}}, 4));
+    auto families = assembleJmxFamilies(std::move(samples));
+    ASSERT_TRUE(families.ok()) << families.error().message;
+    // Labels sorted by name (partition, topic), then samples by partition first.
+    EXPECT_EQ(text004(*families),
+              "# HELP m help\n# TYPE m gauge\n"
+              "m{partition=\"0\",topic=\"a\"} 4.0\n"
+              "m{partition=\"0\",topic=\"b\"} 2.0\n"
+              "m{partition=\"1\",topic=\"a\"} 1.0\n"
+              "m{partition=\"10\",topic=\"a\"} 3.0\n");
+}
+
+TEST(AssembleJmxFamilies, TheLastScrapesOrderGivesTheSameResultAsSorting) {
+    auto scrape = [](const std::vector<int>& partitions) {
+        std::vector<RawSample> samples;
+        for (int p : partitions) {
+            samples.push_back(raw("m", MetricType::Gauge, {{"partition", std::to_string(p)}}, p));
+            samples.push_back(raw("d", MetricType::Gauge, {{"k", p % 2 == 0 ? "same" : "other"}}, p, "help",
+                                  "bean" + std::to_string(p)));
+        }
+        return samples;
+    };
+    nj::expo::SampleOrders orders;
+    // The same beans in the same order, then in another order, then fewer, then the first again:
+    // with the remembered orders (right or stale) the output is what sorting gives.
+    for (const std::vector<int>& partitions :
+         std::vector<std::vector<int>>{{3, 1, 2, 0}, {3, 1, 2, 0}, {0, 2, 1, 3}, {2, 0, 1}, {3, 1, 2, 0}}) {
+        auto remembered = assembleJmxFamilies(scrape(partitions), &orders);
+        auto sorted = assembleJmxFamilies(scrape(partitions));
+        ASSERT_TRUE(remembered.ok()) << remembered.error().message;
+        ASSERT_TRUE(sorted.ok()) << sorted.error().message;
+        EXPECT_EQ(text004(*remembered), text004(*sorted));
+    }
+    EXPECT_EQ(orders.size(), 2u);   // "d" has duplicate label sets (it gets _objectname), "m" does not
+}
+
 TEST(AssembleJmxFamilies, SortsNonAsciiLabelValuesAsJavaDoes) {
     std::vector<RawSample> samples;
     for (const char* value : {"\uffff", "\u00e9", "z", "\ue000", "\U0001F600", "a"}) {

@@ -37,7 +37,8 @@ Family gauge(const std::string& name, double value) {
 
 class FakeSource : public MetricsSource {
 public:
-    ScrapeOutcome outcome = std::vector<Family>{gauge("jvm_threads_current", 12), gauge("process_cpu_seconds", 3)};
+    ScrapeOutcome outcome = std::make_shared<const std::vector<Family>>(
+        std::vector<Family>{gauge("jvm_threads_current", 12), gauge("process_cpu_seconds", 3)});
     bool throws = false;
     int scrapes = 0;
 
@@ -47,7 +48,7 @@ public:
         return outcome;
     }
 
-    const std::vector<Family>& families() const { return std::get<std::vector<Family>>(outcome); }
+    const std::vector<Family>& families() const { return *std::get<nj::http::SharedFamilies>(outcome); }
 
     nj::http::BeanDumpOutcome dump = std::string("{\"format\": \"nativejmx-bean-dump\"}\n");
     nj::http::BeanDumpOutcome beanDump() override {

@@ -737,7 +737,7 @@ public:
             sample.value = i;
             family.samples.push_back(sample);
         }
-        return std::vector<nj::expo::Family>{family};
+        return std::make_shared<const std::vector<nj::expo::Family>>(std::vector<nj::expo::Family>{family});
     }
 };
 
@@ -750,7 +750,7 @@ std::unique_ptr<Server> startExporter(FixedSource& source) {
 
 std::string expectedText(FixedSource& source) {
     std::string text;
-    nj::expo::writeText004(std::get<std::vector<nj::expo::Family>>(source.scrape()), text);
+    nj::expo::writeText004(*std::get<nj::http::SharedFamilies>(source.scrape()), text);
     return text;
 }
 

@@ -93,7 +93,9 @@ TEST(SnakeCase, LeavesBytesThatAreNotUtf8Alone) {
 }
 
 TEST(LowercaseAscii, LowersOnlyAsciiLetters) {
-    EXPECT_EQ(lowercaseAscii("Java_Lang_Memory:HeapUsage_Used"), "java_lang_memory:heapusage_used");
+    std::string name = "Java_Lang_Memory:HeapUsage_Used";
+    lowercaseAscii(name);
+    EXPECT_EQ(name, "java_lang_memory:heapusage_used");
 }
 
 TEST(StripReservedSuffixes, SpecTable) {

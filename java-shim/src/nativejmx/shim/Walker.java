@@ -11,6 +11,7 @@ import java.lang.management.MemoryUsage;
 import java.lang.management.RuntimeMXBean;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
@@ -83,8 +84,15 @@ public final class Walker {
     private static boolean nativeMemoryTracked = true;  // until the VM flag or the command says it is off
     private static boolean nativeMemoryChecked;
 
-    private byte[] buf = new byte[1 << 16];
-    private int pos;
+    // The output, in chunks well under G1's humongous-object threshold (half a region, at least
+    // 512 kB): one growing array would be copied at each doubling and, past that threshold, be
+    // allocated in the old generation, which grew the heap by hundreds of MB at 64,000 beans.
+    // Each chunk starts with the number of bytes it holds (4 bytes, little-endian).
+    private static final int CHUNK = 64 * 1024;
+    private static final int CHUNK_HEADER = 4;
+    private final ArrayList<byte[]> chunks = new ArrayList<byte[]>();
+    private byte[] buf = new byte[CHUNK];
+    private int pos = CHUNK_HEADER;
 
     private Walker() {}
 
@@ -155,17 +163,16 @@ public final class Walker {
         return map;
     }
 
-    /** One scrape: the selected beans and, if asked, the JVM metrics. */
-    public static synchronized byte[] walk(boolean jvmMetrics) {
+    /** One scrape: the selected beans and, if asked, the JVM metrics, in chunks (see CHUNK). */
+    public static synchronized byte[][] walk(boolean jvmMetrics) {
         Walker w = new Walker();
         w.writeVarint(FORMAT_VERSION);
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         w.walkBeans(server);
         if (jvmMetrics) w.writeJvmMetrics();
         w.writeByte(END);
-        byte[] out = new byte[w.pos];
-        System.arraycopy(w.buf, 0, out, 0, w.pos);
-        return out;
+        w.closeChunk();
+        return w.chunks.toArray(new byte[0][]);
     }
 
     // ---------------------------------------------------------------- beans (spec 4)
@@ -191,6 +198,7 @@ public final class Walker {
         }
         autoExcluded.keySet().retainAll(names);
         for (ObjectName name : names) {
+            int startChunk = chunks.size();
             int start = pos;
             try {
                 walkBean(server, name);
@@ -198,6 +206,10 @@ public final class Walker {
                 throw e;
             } catch (Throwable t) {
                 // A bean that misbehaves in a way the JMX API does not declare: skip it whole.
+                if (chunks.size() > startChunk) {
+                    buf = chunks.get(startChunk);
+                    chunks.subList(startChunk, chunks.size()).clear();
+                }
                 pos = start;
             }
         }
@@ -218,9 +230,12 @@ public final class Walker {
             return;
         }
         String domain = name.getDomain();
-        String type = name.getKeyProperty("type");
-        if ("jdk.management.jfr".equals(domain) && "FlightRecorder".equals(type)) return;
-        boolean runtime = "java.lang".equals(domain) && "Runtime".equals(type) && name.getKeyPropertyList().size() == 1;
+        // Domain first: ObjectName.getKeyProperty caches a map of the properties in every name it
+        // is asked about, which would keep ~0.7 kB per bean alive after the scrape.
+        boolean jfr = "jdk.management.jfr".equals(domain) && "FlightRecorder".equals(name.getKeyProperty("type"));
+        if (jfr) return;
+        boolean runtime = "java.lang".equals(domain) && "Runtime".equals(name.getKeyProperty("type"))
+                && name.getKeyPropertyList().size() == 1;
         HashSet<String> excluded = excludedAttributes.get(name);
         HashSet<String> auto = autoExcluded.get(name);
         HashSet<String> included = includedAttributes.isEmpty() ? null : includedAttributes.get(name);
@@ -453,8 +468,6 @@ public final class Walker {
 
     // ---------------------------------------------------------------- JVM metrics (spec 10)
 
-    private int familyCountPos;
-
     private void writeJvmMetrics() {
         writeByte(JVM);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -681,13 +694,17 @@ public final class Walker {
 
     // ---------------------------------------------------------------- encoding
 
+    /** Room for `extra` contiguous bytes: a new chunk when the current one is full. */
     private void ensure(int extra) {
         if (pos + extra <= buf.length) return;
-        int size = buf.length;
-        while (size < pos + extra) size *= 2;
-        byte[] bigger = new byte[size];
-        System.arraycopy(buf, 0, bigger, 0, pos);
-        buf = bigger;
+        closeChunk();
+        buf = new byte[Math.max(CHUNK, CHUNK_HEADER + extra)];
+        pos = CHUNK_HEADER;
+    }
+
+    private void closeChunk() {
+        for (int i = 0; i < CHUNK_HEADER; i++) buf[i] = (byte) (pos >>> (8 * i));
+        chunks.add(buf);
     }
 
     private void writeByte(int b) {
@@ -727,45 +744,16 @@ public final class Walker {
         }
     }
 
-    /** UTF-8 with a length prefix; a lone surrogate becomes '?' as String.getBytes does. */
+    /**
+     * UTF-8 with a length prefix; a lone surrogate becomes '?'. String.getBytes is compiled (and
+     * for ASCII text a plain copy) long before a char loop of ours would be: it makes the first
+     * scrapes, which run our code in the interpreter, much cheaper.
+     */
     private void writeString(String s) {
-        int n = s.length();
-        int bytes = 0;
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) bytes += 1;
-            else if (c < 0x800) bytes += 2;
-            else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else if (Character.isSurrogate(c)) bytes += 1;
-            else bytes += 3;
-        }
-        writeVarint(bytes);
-        ensure(bytes);
-        byte[] b = buf;
-        int p = pos;
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                b[p++] = (byte) c;
-            } else if (c < 0x800) {
-                b[p++] = (byte) (0xC0 | (c >> 6));
-                b[p++] = (byte) (0x80 | (c & 0x3F));
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                int cp = Character.toCodePoint(c, s.charAt(++i));
-                b[p++] = (byte) (0xF0 | (cp >> 18));
-                b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-                b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                b[p++] = (byte) (0x80 | (cp & 0x3F));
-            } else if (Character.isSurrogate(c)) {
-                b[p++] = (byte) '?';
-            } else {
-                b[p++] = (byte) (0xE0 | (c >> 12));
-                b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-                b[p++] = (byte) (0x80 | (c & 0x3F));
-            }
-        }
-        pos = p;
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        writeVarint(bytes.length);
+        ensure(bytes.length);
+        System.arraycopy(bytes, 0, buf, pos, bytes.length);
+        pos += bytes.length;
     }
 }

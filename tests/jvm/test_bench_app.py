@@ -1,0 +1,62 @@
+"""The benchmark's Kafka-shaped application (bench/, `make bench`) at a tiny size, with the agent
+and Strimzi's Kafka rules, so the benchmark cannot rot unnoticed.
+
+The expected names and labels follow from the rules in
+../shared/realworld/strimzi-kafka-metrics-config.yml (lowercaseOutputName: true) applied to the
+beans bench/README.md lists, not from the agent's output."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from harness import DEBIAN_17, REPO, JvmLauncher, compile_bench_app, free_port, parse_exposition, scrape
+
+STRIMZI = REPO.parent / "shared/realworld/strimzi-kafka-metrics-config.yml"
+TOPICS = ["topic-0", "topic-1"]
+PARTITIONS = ["0", "1"]
+
+
+@pytest.fixture(scope="module")
+def bench_classes(tmp_path_factory) -> Path:
+    build = os.environ.get("NJ_BUILD")
+    out = Path(build) / "bench-app-classes" if build else tmp_path_factory.mktemp("bench-app-classes")
+    return compile_bench_app(out)
+
+
+def test_kafka_broker_app_is_exported_by_the_strimzi_rules(tmp_path, bench_classes, agent):
+    launcher = JvmLauncher(tmp_path, bench_classes, agent)
+    try:
+        port = free_port()
+        jvm = launcher.start(DEBIAN_17, ["--topics", "2", "--partitions", "2"], f"{port}:{STRIMZI}",
+                             port=port, main_class="nativejmx.bench.KafkaBroker", name="kafka")
+        jvm.wait_for_stdout("kafka-broker: ready", timeout=60)
+        response = scrape(port, timeout=60)
+        assert response.status == 200, jvm.describe()
+        families = parse_exposition(response.text)
+    finally:
+        launcher.close()
+
+    def series(name):
+        assert name in families, f"{name} missing; families: {sorted(families)}"
+        return {tuple(sorted(s.labels)) for s in families[name].samples}
+
+    # kafka.(\w+)<type=(?!RequestMetrics)(.+), name=(.+)PerSec\w*, (.+)=(.+)><>Count
+    #   -> kafka_$1_$2_$3_total, COUNTER, label $4="$5"
+    for meter in ["bytesin", "bytesout", "messagesin", "totalproducerequests", "totalfetchrequests"]:
+        name = f"kafka_server_brokertopicmetrics_{meter}_total"
+        assert series(name) == {(("topic", t),) for t in TOPICS}
+        assert families[name].type == "counter"
+    # kafka.(\w+)<type=(.+), name=(.+), (.+)=(.+), (.+)=(.+)><>Value -> kafka_$1_$2_$3, GAUGE, $4="$5", $6="$7"
+    every_partition = {(("partition", p), ("topic", t)) for t in TOPICS for p in PARTITIONS}
+    for name in ["kafka_log_log_size", "kafka_log_log_numlogsegments", "kafka_log_log_logstartoffset",
+                 "kafka_log_log_logendoffset", "kafka_cluster_partition_underreplicated",
+                 "kafka_cluster_partition_insyncreplicascount", "kafka_cluster_partition_replicascount"]:
+        assert series(name) == every_partition
+        assert families[name].type == "gauge"
+    # The bench app's fixed replica counts.
+    assert {s.value for s in families["kafka_cluster_partition_underreplicated"].samples} == {"0.0"}
+    assert {s.value for s in families["kafka_cluster_partition_replicascount"].samples} == {"3.0"}
+    # Every Count and percentile rule excludes RequestMetrics, and no rule takes a meter's rates.
+    assert not [n for n in families if n.startswith("kafka_network")]
+    assert not [n for n in families if "rate" in n]
