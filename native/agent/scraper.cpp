@@ -76,9 +76,11 @@ std::optional<double> statusField(const std::string& status, std::string_view fi
 // brought up to date; the rest is what that walk saw.
 std::shared_ptr<const ScrapeOutcome> withTimeoutCount(const ScrapeOutcome& last, uint64_t timeouts) {
     auto outcome = std::make_shared<ScrapeOutcome>(last);
-    for (expo::Family& family : outcome->families) {
-        if (family.name == "jmx_scrape_timeout" && !family.samples.empty()) {
-            family.samples.front().value = static_cast<double>(timeouts);
+    for (std::vector<expo::Family>& collector : outcome->collectors) {
+        for (expo::Family& family : collector) {
+            if (family.name == "jmx_scrape_timeout" && !family.samples.empty()) {
+                family.samples.front().value = static_cast<double>(timeouts);
+            }
         }
     }
     return outcome;
@@ -325,10 +327,8 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
     for (auto& f : jmx.value()) jmxCollector.push_back(std::move(f));
     collectors.push_back(std::move(jmxCollector));
 
-    Result<std::vector<expo::Family>> merged = expo::mergeCollectors(std::move(collectors));
-    if (!merged) return failure(500, "An Exception occurred while scraping metrics: " + merged.error().message);
     auto outcome = std::make_shared<ScrapeOutcome>();
-    outcome->families = std::move(merged).value();
+    outcome->collectors = std::move(collectors);
     return outcome;
 }
 

@@ -21,7 +21,9 @@ namespace nj::agent {
 
 struct ScrapeOutcome {
     int status = 200;                     // 200, 500 (like the javaagent), 503 (no valid config / JVM gone)
-    std::vector<expo::Family> families;   // status 200
+    // status 200: each collector's families in registration order, merged per request after
+    // its name[] filter (spec §8.1)
+    std::vector<std::vector<expo::Family>> collectors;
     std::string message;                  // otherwise
 };
 

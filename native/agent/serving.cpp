@@ -34,7 +34,7 @@ public:
 
     http::ScrapeOutcome scrape() override {
         std::shared_ptr<const ScrapeOutcome> outcome = scraper_.scrape(deadline_);
-        if (outcome->status == 200) return outcome->families;
+        if (outcome->status == 200) return outcome->collectors;
         auto kind = outcome->status == 503 ? http::ScrapeFailure::Kind::NotConfigured
                                            : http::ScrapeFailure::Kind::ScrapeFailed;
         return http::ScrapeFailure{kind, outcome->message};
@@ -64,11 +64,16 @@ Result<Serving*> startServing(const AgentOptions& options, const rules::HttpServ
 
     http::EndpointOptions endpoints;
     endpoints.customMetricsPath = config.metricsPath.value_or("");
+    if (config.basicAuth) endpoints.authenticator = std::make_shared<http::BasicAuthenticator>(*config.basicAuth);
 
     // The server pointer is known only once start() returns, but requests may come before.
     auto bound = std::make_shared<std::atomic<http::Server*>>(nullptr);
     http::Handler handler = [&scraper, endpoints, bound](const http::Request& request) {
-        if (http::Server* server = bound->load()) scraper.noteRejectedRequests(server->rejectedRequests());
+        // 429s of a saturated server, and of PBKDF2 checks that were all busy.
+        if (http::Server* server = bound->load()) {
+            const auto& authenticator = endpoints.authenticator;
+            scraper.noteRejectedRequests(server->rejectedRequests() + (authenticator ? authenticator->busyRefusals() : 0));
+        }
         RequestSource source(scraper, deadlineFrom(request));
         return http::handleRequest(request, endpoints, source);
     };

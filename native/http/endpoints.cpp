@@ -3,6 +3,7 @@
 #include <string_view>
 #include <utility>
 
+#include "exposition/families.h"
 #include "exposition/text_writer.h"
 
 namespace nj::http {
@@ -136,19 +137,25 @@ Response debugResponse(std::string_view debug, const std::vector<expo::Family>& 
                             ": Unsupported query parameter. Valid values are 'openmetrics' and 'text'.");
 }
 
-// As client_java: scrape first, then filter by name[], then answer ?debug= or negotiate.
+// Keeps the families name[] asks for (all without it), then merges the collectors.
+Result<std::vector<expo::Family>> selectAndMerge(CollectorFamilies collectors, const Request& request) {
+    const std::vector<std::string_view> nameValues = request.queryValues("name[]");
+    if (!nameValues.empty()) {
+        const std::vector<std::string> names(nameValues.begin(), nameValues.end());
+        for (std::vector<expo::Family>& collector : collectors)
+            std::erase_if(collector, [&](const expo::Family& f) { return !expo::familyMatchesNameFilter(f, names); });
+    }
+    return expo::mergeCollectors(std::move(collectors));
+}
+
+// As client_java: scrape, filter by name[] and merge, then answer ?debug= or negotiate.
 Response metricsResponse(const Request& request, MetricsSource& source) {
     try {
         ScrapeOutcome outcome = source.scrape();
         if (const auto* failure = std::get_if<ScrapeFailure>(&outcome)) return failureResponse(*failure);
-        auto families = std::get<std::vector<expo::Family>>(std::move(outcome));
-
-        const std::vector<std::string_view> nameValues = request.queryValues("name[]");
-        if (!nameValues.empty()) {
-            const std::vector<std::string> names(nameValues.begin(), nameValues.end());
-            std::erase_if(families,
-                          [&](const expo::Family& f) { return !expo::familyMatchesNameFilter(f, names); });
-        }
+        Result<std::vector<expo::Family>> merged = selectAndMerge(std::get<CollectorFamilies>(std::move(outcome)), request);
+        if (!merged) return failureResponse({ScrapeFailure::Kind::ScrapeFailed, merged.error().message});
+        const std::vector<expo::Family>& families = merged.value();
 
         if (auto debug = request.queryValue("debug")) return debugResponse(*debug, families);
         const Format format = negotiate(request);
@@ -173,18 +180,15 @@ std::vector<Header> securityHeaders(bool tls) {
 }
 
 Response handleRequest(const Request& request, const EndpointOptions& options, MetricsSource& source) {
-    switch (routeFor(request.path, options)) {
-        case Route::Metrics:
-            return metricsResponse(request, source);
-        case Route::Healthy:
-            return textResponse(200, kPlainTextContentType, "Exporter is healthy.\n");
-        case Route::LandingPage:
-            return textResponse(200, kHtmlContentType, std::string(kLandingPage));
-        case Route::NotFound:
-            break;
+    const Route route = routeFor(request.path, options);
+    // The JDK server's answer when no context matches (no authenticator runs then).
+    if (route == Route::NotFound) return textResponse(404, kHtmlContentType, "<h1>404 Not Found</h1>No context found for request");
+    if (options.authenticator) {
+        if (std::optional<Response> refused = options.authenticator->refusal(request)) return std::move(*refused);
     }
-    // The JDK server's answer when no context matches.
-    return textResponse(404, kHtmlContentType, "<h1>404 Not Found</h1>No context found for request");
+    if (route == Route::Metrics) return metricsResponse(request, source);
+    if (route == Route::Healthy) return textResponse(200, kPlainTextContentType, "Exporter is healthy.\n");
+    return textResponse(200, kHtmlContentType, std::string(kLandingPage));
 }
 
 }  // namespace nj::http

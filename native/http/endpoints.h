@@ -2,11 +2,13 @@
 // plain function of the request: no sockets, no threads.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "exposition/metric_model.h"
+#include "http/basic_auth.h"
 #include "http/server.h"
 
 namespace nj::http {
@@ -20,8 +22,12 @@ struct ScrapeFailure {
     std::string message;
 };
 
-// The families of one scrape, merged and sorted, or why there are none.
-using ScrapeOutcome = std::variant<std::vector<expo::Family>, ScrapeFailure>;
+// The families of one scrape, one list per collector in registration order, not yet merged:
+// name[] filters each collector before the merge, as client_java's registry does, so a
+// conflict between families the filter excludes does not fail the request. Or why there
+// are none.
+using CollectorFamilies = std::vector<std::vector<expo::Family>>;
+using ScrapeOutcome = std::variant<CollectorFamilies, ScrapeFailure>;
 
 class MetricsSource {
 public:
@@ -33,6 +39,8 @@ public:
 struct EndpointOptions {
     // httpServer.metrics.path, e.g. "/custom/metrics": served as well as /metrics. Empty: none.
     std::string customMetricsPath;
+    // httpServer.authentication.basic: every context asks for credentials. Null: none.
+    std::shared_ptr<BasicAuthenticator> authenticator;
 };
 
 // X-content-type-options and X-frame-options, plus Strict-transport-security with TLS (§11.2).
@@ -41,7 +49,8 @@ struct EndpointOptions {
 std::vector<Header> securityHeaders(bool tls);
 
 // Routes by longest matching path prefix: /metrics and the custom path scrape, /-/healthy says
-// so, anything else gets client_java's landing page.
+// so, anything else gets client_java's landing page. With an authenticator, every context
+// answers 401 without the right credentials.
 Response handleRequest(const Request& request, const EndpointOptions& options, MetricsSource& source);
 
 }  // namespace nj::http

@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -606,11 +607,13 @@ public:
         family.help = "Current thread count of a JVM";
         for (int i = 0; i < 300; ++i) {
             nj::expo::Sample sample;
-            sample.labels = {{"n", std::to_string(i)}};
+            char n[8];
+            std::snprintf(n, sizeof n, "%03d", i);  // already in the order the merge sorts them
+            sample.labels = {{"n", n}};
             sample.value = i;
             family.samples.push_back(sample);
         }
-        return std::vector<nj::expo::Family>{family};
+        return nj::http::CollectorFamilies{{family}};
     }
 };
 
@@ -623,7 +626,7 @@ std::unique_ptr<Server> startExporter(FixedSource& source) {
 
 std::string expectedText(FixedSource& source) {
     std::string text;
-    nj::expo::writeText004(std::get<std::vector<nj::expo::Family>>(source.scrape()), text);
+    nj::expo::writeText004(std::get<nj::http::CollectorFamilies>(source.scrape()).front(), text);
     return text;
 }
 
