@@ -16,7 +16,7 @@ PACKAGES=(
   curl python3 python3-pytest    # e2e tests
   binutils                       # nm/objdump/readelf for tests/build/check_so.sh
   prometheus                     # promtool checks the exposition
-  clang                          # fuzzing
+  clang libclang-rt-14-dev       # fuzzing: the compiler, and libFuzzer/ASan/UBSan (only recommended by clang)
   xz-utils                       # Debian source tarballs
 )
 BIN_SOURCES=/etc/apt/sources.list.d/debian.sources

@@ -23,6 +23,7 @@
 #include <boost/beast/http.hpp>
 
 #include "common/log.h"
+#include "http/wire_request.h"
 
 namespace nj::http {
 
@@ -104,6 +105,8 @@ std::string remoteAddressOf(const tcp::socket& socket) {
     return address.to_string();
 }
 
+}  // namespace
+
 Request toRequest(WireRequest&& message, std::string remoteAddress) {
     Request request;
     request.method = std::string(message.method_string());
@@ -115,6 +118,8 @@ Request toRequest(WireRequest&& message, std::string remoteAddress) {
     request.remoteAddress = std::move(remoteAddress);
     return request;
 }
+
+namespace {
 
 // ---- Response encoding -----------------------------------------------------------------------
 
