@@ -116,6 +116,29 @@ def test_slowloris_clients_block_no_scrape(served):
             sock.close()
 
 
+def test_clients_that_never_read_block_no_scrape(served):
+    # Each asks for the whole exposition and reads none of it, with a tiny receive buffer.
+    socks = []
+    try:
+        for _ in range(THREADS * 5):
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+            sock.connect(("127.0.0.1", served.port))
+            sock.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+            socks.append(sock)
+        # While their requests are handled the server may be saturated (429); once they are
+        # answered, their unread responses hold no handler thread.
+        deadline = time.monotonic() + 30  # half the server's write timeout
+        while scrape(served.port).status == 429:
+            assert time.monotonic() < deadline, "still saturated 30 s later" + served.describe()
+            time.sleep(0.2)
+        for _ in range(3):
+            assert_still_serving(served)
+    finally:
+        for sock in socks:
+            sock.close()
+
+
 def test_two_hundred_concurrent_connections_are_all_answered(served):
     def one(_):
         return scrape(served.port, "/metrics?name[]=jvm_threads_current", timeout=120).status
