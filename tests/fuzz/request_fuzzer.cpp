@@ -62,9 +62,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     parser.header_limit(16 * 1024);
     parser.body_limit(64 * 1024);
     parser.eager(true);
-    boost::beast::error_code ec;
-    parser.put(boost::asio::buffer(data, size), ec);
-    if (ec || !parser.is_done()) return 0;
+    // As the server's reads: each put() takes what it can (a header, then chunks of the body).
+    boost::asio::const_buffer input(data, size);
+    while (input.size() > 0 && !parser.is_done()) {
+        boost::beast::error_code ec;
+        const size_t used = parser.put(input, ec);
+        if (ec || used == 0) return 0;  // malformed, over a limit, or cut short
+        input += used;
+    }
+    if (!parser.is_done()) return 0;
     const nj::http::Request request = nj::http::toRequest(parser.release(), "127.0.0.1");
 
     FixedSource source;
