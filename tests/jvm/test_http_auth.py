@@ -5,12 +5,16 @@ is answered (401 or 429) while the JVM runs on. Hash values are the spec's or Py
 import base64
 import concurrent.futures
 import hashlib
+import threading
+import time
 
 import pytest
 
 from harness import CATCH_ALL_CONFIG, parse_exposition, scrape, serve_config
 
 CUSTOM_PATH = "/custom/metrics"
+# Enough that a check takes a noticeable time (so checks overlap), far fewer than the default.
+PBKDF2_ITERATIONS = 50000
 CONTEXTS = ["/metrics", CUSTOM_PATH, "/-/healthy", "/"]
 
 
@@ -32,11 +36,11 @@ def plaintext(module_launcher, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def pbkdf2(module_launcher, tmp_path_factory):
-    key = hashlib.pbkdf2_hmac("sha512", b"secret", b"pepper", 1000, 32)
+    key = hashlib.pbkdf2_hmac("sha512", b"secret", b"pepper", PBKDF2_ITERATIONS, 32)
     colon_hex = ":".join(f"{b:02X}" for b in key)
     return start(module_launcher, tmp_path_factory, "pbkdf2",
                  "      username: prometheus\n      algorithm: PBKDF2WithHmacSHA512\n      salt: pepper\n"
-                 f"      iterations: 1000\n      keyLength: 256\n      passwordHash: \"{colon_hex}\"\n")
+                 f"      iterations: {PBKDF2_ITERATIONS}\n      keyLength: 256\n      passwordHash: \"{colon_hex}\"\n")
 
 
 def assert_challenged(resp):
@@ -100,3 +104,30 @@ def test_burst_of_wrong_pbkdf2_passwords_is_answered_and_scrapes_go_on(pbkdf2):
         family = rejected["jmx_http_requests_rejected_total"]
         assert float(family.samples[0].value) >= statuses.count(429)
     assert pbkdf2.alive()
+
+
+def test_wrong_pbkdf2_passwords_do_not_stop_scrapes_with_cached_credentials(pbkdf2):
+    # Fewer attackers than handler threads (10): the server itself is never saturated, so
+    # every refusal of theirs beyond the one running check is the authenticator's 429.
+    assert scrape(pbkdf2.port, headers=basic("prometheus:secret")).status == 200  # cached from now on
+    stop = threading.Event()
+    attacker_statuses = []
+
+    def attack(n):
+        while not stop.is_set():
+            attacker_statuses.append(scrape(pbkdf2.port, headers=basic(f"prometheus:wrong{n}"), timeout=60).status)
+
+    attackers = [threading.Thread(target=attack, args=(n,), daemon=True) for n in range(5)]
+    for thread in attackers:
+        thread.start()
+    try:
+        time.sleep(0.5)
+        scrapes = [scrape(pbkdf2.port, "/metrics?name[]=jmx_scrape_error", headers=basic("prometheus:secret")).status
+                   for _ in range(10)]
+    finally:
+        stop.set()
+        for thread in attackers:
+            thread.join()
+    assert scrapes == [200] * 10
+    assert set(attacker_statuses) <= {401, 429}, attacker_statuses
+    assert 429 in attacker_statuses, "the attackers' checks never overlapped"
