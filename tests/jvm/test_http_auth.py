@@ -89,6 +89,9 @@ def test_pbkdf2_verifies_and_refuses(pbkdf2):
     assert scrape(pbkdf2.port, headers=basic("prometheus:secret")).status == 200
     assert_challenged(scrape(pbkdf2.port, headers=basic("prometheus:Secret")))
     assert_challenged(scrape(pbkdf2.port, "/-/healthy"))
+    # Fewer iterations than the algorithm's default: served, with one warning (as upstream).
+    lines = pbkdf2.nativejmx_lines()
+    assert len(lines) == 1 and "iterations (line" in lines[0] and "fewer than the 210000 recommended" in lines[0], lines
 
 
 def test_burst_of_wrong_pbkdf2_passwords_is_answered_and_scrapes_go_on(pbkdf2):
