@@ -21,6 +21,11 @@ set(NJ_DEPS_PREFIX ${NJ_DEPS_DIR}/install)
 # build time, before anything that includes them compiles (target-level dependencies below).
 file(MAKE_DIRECTORY ${NJ_DEPS_PREFIX}/include ${NJ_DEPS_PREFIX}/lib)
 
+# The compilers of the bundled libraries: the project's, except in the clang fuzzing build,
+# which links the gcc-built ones of the main build (same libstdc++) rather than build its own.
+set(NJ_DEPS_C_COMPILER ${CMAKE_C_COMPILER} CACHE FILEPATH "C compiler of the bundled libraries")
+set(NJ_DEPS_CXX_COMPILER ${CMAKE_CXX_COMPILER} CACHE FILEPATH "C++ compiler of the bundled libraries")
+
 set(NJ_DEPS_C_FLAGS "-O2 -fPIC -fvisibility=hidden")
 set(NJ_DEPS_CXX_FLAGS "${NJ_DEPS_C_FLAGS} -fvisibility-inlines-hidden")
 
@@ -73,8 +78,8 @@ endfunction()
 set(_nj_cmake_args
   --no-warn-unused-cli                   # re2 and yaml-cpp are C++-only: C settings unused
   -DCMAKE_BUILD_TYPE=Release
-  -DCMAKE_C_COMPILER=${CMAKE_C_COMPILER}
-  -DCMAKE_CXX_COMPILER=${CMAKE_CXX_COMPILER}
+  -DCMAKE_C_COMPILER=${NJ_DEPS_C_COMPILER}
+  -DCMAKE_CXX_COMPILER=${NJ_DEPS_CXX_COMPILER}
   "-DCMAKE_C_FLAGS=${NJ_DEPS_C_FLAGS}"
   "-DCMAKE_CXX_FLAGS=${NJ_DEPS_CXX_FLAGS}"
   "-DCMAKE_C_FLAGS_RELEASE=-DNDEBUG"      # -O2 comes from the flags above, not Release's -O3
@@ -107,7 +112,7 @@ nj_bundled_library(nj::yaml nj_dep_yaml libyaml-cpp.a)
 # configure --static builds only libz.a.
 nj_debian_source(zlib _zlib_src)
 ExternalProject_Add(nj_dep_zlib ${_nj_ep_common} SOURCE_DIR ${_zlib_src} BUILD_IN_SOURCE ON
-  CONFIGURE_COMMAND ${CMAKE_COMMAND} -E env CC=${CMAKE_C_COMPILER} "CFLAGS=${NJ_DEPS_C_FLAGS}"
+  CONFIGURE_COMMAND ${CMAKE_COMMAND} -E env CC=${NJ_DEPS_C_COMPILER} "CFLAGS=${NJ_DEPS_C_FLAGS}"
     ./configure --static --prefix=<INSTALL_DIR>
   BUILD_BYPRODUCTS ${NJ_DEPS_PREFIX}/lib/libz.a)
 nj_bundled_library(nj::zlib nj_dep_zlib libz.a)

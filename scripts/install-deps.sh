@@ -21,7 +21,7 @@ PACKAGES=(
   gradle junit4                  # e2e: gradle/ plugin and sample, built offline (Gradle 4.4.1)
   python3-yaml                   # e2e: Kubernetes manifests in docker/k8s/
   iproute2                       # e2e: `ip` brings up lo in the docker/ test's network namespace
-  clang                          # fuzzing
+  clang libclang-rt-14-dev       # fuzzing: the compiler, and libFuzzer/ASan/UBSan (only recommended by clang)
   xz-utils                       # Debian source tarballs
 )
 BIN_SOURCES=/etc/apt/sources.list.d/debian.sources

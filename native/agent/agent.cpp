@@ -39,7 +39,6 @@ std::string describeOptions(const char* options) { return options == nullptr ? s
 std::string unsupportedProtection(const rules::Config& config) {
     const char* what = nullptr;
     if (config.httpServer.authenticationPlugin) what = "httpServer.authentication.plugin (a Java class) cannot run in nativejmx";
-    else if (config.httpServer.basicAuth) what = "httpServer.authentication is not supported by this version of nativejmx yet";
     if (what == nullptr) return {};
     return config.file + ": " + what + "; /metrics answers 503 rather than serve metrics unprotected";
 }

@@ -91,11 +91,15 @@ expo::Family timeoutCounter(uint64_t timeouts) {
 // it also has: the self metrics are collected anew on every scrape, only the JMX part is old.
 std::shared_ptr<const ScrapeOutcome> withFresh(const ScrapeOutcome& last, const std::vector<expo::Family>& fresh) {
     auto outcome = std::make_shared<ScrapeOutcome>(last);
-    for (expo::Family& family : outcome->families) {
-        for (const expo::Family& now : fresh) {
-            if (family.name == now.name) family.samples = now.samples;
+    auto refresh = [&fresh](std::vector<expo::Family>& families) {
+        for (expo::Family& family : families) {
+            for (const expo::Family& now : fresh) {
+                if (family.name == now.name) family.samples = now.samples;
+            }
         }
-    }
+    };
+    refresh(outcome->families);
+    for (std::vector<expo::Family>& collector : outcome->collectors) refresh(collector);
     return outcome;
 }
 
@@ -486,11 +490,15 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
     for (auto& f : jmx.value()) jmxCollector.push_back(std::move(f));
     collectors.push_back(std::move(jmxCollector));
 
+    auto outcome = std::make_shared<ScrapeOutcome>();
+    outcome->beanDump = std::move(beanDump);
+    if (expo::namesCollide(collectors)) {   // merged per request, after name[] (spec §8.1)
+        outcome->collectors = std::move(collectors);
+        return outcome;
+    }
     Result<std::vector<expo::Family>> merged = expo::mergeCollectors(std::move(collectors));
     if (!merged) return failedWithDump(merged.error().message);
-    auto outcome = std::make_shared<ScrapeOutcome>();
     outcome->families = std::move(merged).value();
-    outcome->beanDump = std::move(beanDump);
     return outcome;
 }
 

@@ -21,7 +21,11 @@ namespace nj::agent {
 
 struct ScrapeOutcome {
     int status = 200;                     // 200, 500 (like the javaagent), 503 (no valid config / JVM gone)
-    std::vector<expo::Family> families;   // status 200
+    // status 200: the families, merged and sorted; or, when a family name is in two collectors
+    // (so the merge may fail), each collector's families in registration order instead, merged
+    // per request after its name[] filter (spec §8.1)
+    std::vector<expo::Family> families;
+    std::vector<std::vector<expo::Family>> collectors;
     std::string message;                  // otherwise
     // The bean dump of this scrape's walk (nativejmx.beanDump), also when the rules failed it.
     std::shared_ptr<const std::string> beanDump;

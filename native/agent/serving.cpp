@@ -40,6 +40,7 @@ public:
 
     http::ScrapeOutcome scrape() override {
         std::shared_ptr<const ScrapeOutcome> outcome = scraper_.scrape(deadline_);
+        if (outcome->status == 200 && !outcome->collectors.empty()) return outcome->collectors;  // a rare case: copied
         if (outcome->status == 200) return http::SharedFamilies(outcome, &outcome->families);  // no copy
         return failureOf(*outcome);
     }
@@ -80,6 +81,7 @@ Result<Serving*> startServing(const AgentOptions& options, const rules::HttpServ
 
     http::EndpointOptions endpoints;
     endpoints.customMetricsPath = config.metricsPath.value_or("");
+    if (config.basicAuth) endpoints.authenticator = std::make_shared<http::BasicAuthenticator>(*config.basicAuth);
     if (beansEndpoint) {
         endpoints.beans = config.basicAuth ? http::EndpointOptions::Beans::Served : http::EndpointOptions::Beans::Refused;
         if (!config.basicAuth) {
@@ -91,7 +93,11 @@ Result<Serving*> startServing(const AgentOptions& options, const rules::HttpServ
     // The server pointer is known only once start() returns, but requests may come before.
     auto bound = std::make_shared<std::atomic<http::Server*>>(nullptr);
     http::Handler handler = [&scraper, endpoints, bound](const http::Request& request) {
-        if (http::Server* server = bound->load()) scraper.noteRejectedRequests(server->rejectedRequests());
+        // 429s of a saturated server, and of PBKDF2 checks that were all busy.
+        if (http::Server* server = bound->load()) {
+            const auto& authenticator = endpoints.authenticator;
+            scraper.noteRejectedRequests(server->rejectedRequests() + (authenticator ? authenticator->busyRefusals() : 0));
+        }
         RequestSource source(scraper, deadlineFrom(request));
         return http::handleRequest(request, endpoints, source);
     };

@@ -5,6 +5,7 @@
 #include <iterator>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "exposition/java_double.h"
 #include "exposition/text_writer.h"
@@ -283,6 +284,17 @@ Result<std::vector<Family>> mergeCollectors(std::vector<std::vector<Family>> col
         if (!finished) return finished.error();
     }
     return merged;
+}
+
+bool namesCollide(const std::vector<std::vector<Family>>& collectors) {
+    std::unordered_set<std::string_view> earlier;   // the names of the collectors before this one
+    for (const std::vector<Family>& collector : collectors) {
+        for (const Family& family : collector) {
+            if (earlier.count(family.name) != 0) return true;
+        }
+        for (const Family& family : collector) earlier.insert(family.name);
+    }
+    return false;
 }
 
 }  // namespace nj::expo

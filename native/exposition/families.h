@@ -38,4 +38,9 @@ Result<std::vector<Family>> assembleJmxFamilies(std::vector<RawSample> samples, 
 // no series repeats; families sorted by name, samples by label set, labels by name.
 Result<std::vector<Family>> mergeCollectors(std::vector<std::vector<Family>> collectorsInRegistrationOrder);
 
+// True when a family name is in more than one collector: only then can a conflict between
+// collectors (types, the same series twice) fail mergeCollectors, so only then does filtering by
+// name before the merge differ from filtering after it.
+bool namesCollide(const std::vector<std::vector<Family>>& collectors);
+
 }  // namespace nj::expo

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <utility>
 
+#include "exposition/families.h"
 #include "exposition/text_writer.h"
 
 namespace nj::http {
@@ -141,27 +142,47 @@ Response debugResponse(std::string_view debug, const std::vector<expo::Family>& 
                             ": Unsupported query parameter. Valid values are 'openmetrics' and 'text'.");
 }
 
-// As client_java: scrape first, then filter by name[], then answer ?debug= or negotiate.
+// Keeps the families name[] asks for (all without it), then merges the collectors.
+Result<std::vector<expo::Family>> selectAndMerge(CollectorFamilies collectors, const Request& request) {
+    const std::vector<std::string_view> nameValues = request.queryValues("name[]");
+    if (!nameValues.empty()) {
+        const std::vector<std::string> names(nameValues.begin(), nameValues.end());
+        for (std::vector<expo::Family>& collector : collectors)
+            std::erase_if(collector, [&](const expo::Family& f) { return !expo::familyMatchesNameFilter(f, names); });
+    }
+    return expo::mergeCollectors(std::move(collectors));
+}
+
+// As client_java: scrape, filter by name[] and merge, then answer ?debug= or negotiate.
 Response metricsResponse(const Request& request, MetricsSource& source) {
     try {
         ScrapeOutcome outcome = source.scrape();
         if (const auto* failure = std::get_if<ScrapeFailure>(&outcome)) return failureResponse(*failure);
-        SharedFamilies shared = std::get<SharedFamilies>(std::move(outcome));
-        if (shared == nullptr) return failureResponse({ScrapeFailure::Kind::ScrapeFailed, "no families"});
-
-        const std::vector<std::string_view> nameValues = request.queryValues("name[]");
-        std::vector<expo::Family> selected;   // a copy of the families name[] selects
-        if (!nameValues.empty()) {
-            const std::vector<std::string> names(nameValues.begin(), nameValues.end());
-            std::copy_if(shared->begin(), shared->end(), std::back_inserter(selected),
-                         [&](const expo::Family& f) { return expo::familyMatchesNameFilter(f, names); });
+        SharedFamilies shared;                // holds *families when they are the scrape's own
+        std::vector<expo::Family> selected;   // the families name[] selects, or merged per request
+        const std::vector<expo::Family>* families = &selected;
+        if (auto* collectors = std::get_if<CollectorFamilies>(&outcome)) {
+            Result<std::vector<expo::Family>> merged = selectAndMerge(std::move(*collectors), request);
+            if (!merged) return failureResponse({ScrapeFailure::Kind::ScrapeFailed, merged.error().message});
+            selected = std::move(merged).value();
+        } else {
+            shared = std::get<SharedFamilies>(std::move(outcome));
+            if (shared == nullptr) return failureResponse({ScrapeFailure::Kind::ScrapeFailed, "no families"});
+            // Merged already, since no name is in two collectors: filtering after the merge is the same.
+            const std::vector<std::string_view> nameValues = request.queryValues("name[]");
+            if (nameValues.empty()) {
+                families = shared.get();
+            } else {
+                const std::vector<std::string> names(nameValues.begin(), nameValues.end());
+                std::copy_if(shared->begin(), shared->end(), std::back_inserter(selected),
+                             [&](const expo::Family& f) { return expo::familyMatchesNameFilter(f, names); });
+            }
         }
-        const std::vector<expo::Family>& families = nameValues.empty() ? *shared : selected;
 
-        if (auto debug = request.queryValue("debug")) return debugResponse(*debug, families);
+        if (auto debug = request.queryValue("debug")) return debugResponse(*debug, *families);
         const Format format = negotiate(request);
         const auto contentType = format == Format::OpenMetrics ? kOpenMetricsContentType : kTextContentType;
-        Response response = textResponse(200, contentType, render(families, format));
+        Response response = textResponse(200, contentType, render(*families, format));
         response.compressible = true;
         return response;
     } catch (const std::exception& e) {
@@ -199,7 +220,13 @@ std::vector<Header> securityHeaders(bool tls) {
 }
 
 Response handleRequest(const Request& request, const EndpointOptions& options, MetricsSource& source) {
-    switch (routeFor(request.path, options)) {
+    const Route route = routeFor(request.path, options);
+    // The JDK server's answer when no context matches (no authenticator runs then).
+    if (route == Route::NotFound) return textResponse(404, kHtmlContentType, "<h1>404 Not Found</h1>No context found for request");
+    if (options.authenticator) {
+        if (std::optional<Response> refused = options.authenticator->refusal(request)) return std::move(*refused);
+    }
+    switch (route) {
         case Route::Metrics:
             return metricsResponse(request, source);
         case Route::Healthy:
@@ -207,12 +234,10 @@ Response handleRequest(const Request& request, const EndpointOptions& options, M
         case Route::Beans:
             return beansResponse(options, source);
         case Route::LandingPage:
-            return textResponse(200, kHtmlContentType, std::string(kLandingPage));
         case Route::NotFound:
             break;
     }
-    // The JDK server's answer when no context matches.
-    return textResponse(404, kHtmlContentType, "<h1>404 Not Found</h1>No context found for request");
+    return textResponse(200, kHtmlContentType, std::string(kLandingPage));
 }
 
 }  // namespace nj::http

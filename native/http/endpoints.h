@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "exposition/metric_model.h"
+#include "http/basic_auth.h"
 #include "http/server.h"
 
 namespace nj::http {
@@ -24,8 +25,13 @@ struct ScrapeFailure {
 // The families of one scrape, merged and sorted, shared by every request that joined it (a
 // scrape's families are large: copying them per request would cost as much as writing them).
 using SharedFamilies = std::shared_ptr<const std::vector<expo::Family>>;
+// Or, when a family name appears in two collectors (so merging them may fail), each
+// collector's families in registration order, not yet merged: name[] filters each collector
+// before the merge, as client_java's registry does, so a conflict between families the filter
+// excludes does not fail the request.
+using CollectorFamilies = std::vector<std::vector<expo::Family>>;
 // The families, or why there are none.
-using ScrapeOutcome = std::variant<SharedFamilies, ScrapeFailure>;
+using ScrapeOutcome = std::variant<SharedFamilies, CollectorFamilies, ScrapeFailure>;
 
 // A scrape's bean dump (JSON, docs/bean-dump.md), or why there is none.
 using BeanDumpOutcome = std::variant<std::string, ScrapeFailure>;
@@ -47,6 +53,8 @@ struct EndpointOptions {
     // /beans (nativejmx.beanDump.endpoint). Off: not a route (the landing page answers it, as
     // before). Refused: 403, since nothing protects the String values the dump holds.
     enum class Beans { Off, Refused, Served } beans = Beans::Off;
+    // httpServer.authentication.basic: every context asks for credentials. Null: none.
+    std::shared_ptr<BasicAuthenticator> authenticator;
 };
 
 // X-content-type-options and X-frame-options, plus Strict-transport-security with TLS (§11.2).
@@ -55,7 +63,8 @@ struct EndpointOptions {
 std::vector<Header> securityHeaders(bool tls);
 
 // Routes by longest matching path prefix: /metrics and the custom path scrape, /-/healthy says
-// so, anything else gets client_java's landing page.
+// so, anything else gets client_java's landing page. With an authenticator, every context
+// answers 401 without the right credentials.
 Response handleRequest(const Request& request, const EndpointOptions& options, MetricsSource& source);
 
 }  // namespace nj::http

@@ -27,6 +27,7 @@
 
 #include "common/log.h"
 #include "http/tls.h"
+#include "http/wire_request.h"
 
 namespace nj::http {
 
@@ -108,6 +109,8 @@ std::string remoteAddressOf(const tcp::socket& socket) {
     return address.to_string();
 }
 
+}  // namespace
+
 Request toRequest(WireRequest&& message, std::string remoteAddress) {
     Request request;
     request.method = std::string(message.method_string());
@@ -119,6 +122,8 @@ Request toRequest(WireRequest&& message, std::string remoteAddress) {
     request.remoteAddress = std::move(remoteAddress);
     return request;
 }
+
+namespace {
 
 // ---- Response encoding -----------------------------------------------------------------------
 

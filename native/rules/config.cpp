@@ -400,6 +400,12 @@ Result<Config> parseConfig(std::string_view yamlText, const std::string& fileFor
 
     NJ_TRY(readCollector(reader, top, config));
     NJ_TRY(config_detail::readHttpServer(reader, top.child("httpServer"), config.httpServer));
+    if (const auto& basic = config.httpServer.basicAuth; basic && basic->iterations < basic->recommendedIterations) {
+        config.warnings.push_back(reader.located(
+            top.child("httpServer").child("authentication").child("basic").child("iterations"),
+            std::to_string(basic->iterations) + " iterations are fewer than the " +
+                std::to_string(basic->recommendedIterations) + " recommended for " + basic->algorithm));
+    }
     config.hasOpenTelemetry = !top.child("openTelemetry").absent();
     NJ_TRY(readNativeOptions(reader, top.child("nativejmx"), config.nativejmx));
     return config;

@@ -62,6 +62,7 @@ struct BasicAuthConfig {
     std::string passwordHash;              // hashed algorithms: normalised lower-case hex, no ':'
     std::string salt;
     int iterations = 0;                    // PBKDF2
+    int recommendedIterations = 0;         // PBKDF2: the default; fewer only draws a warning, as upstream
     int keyLength = 0;                     // PBKDF2 (bits or bytes, as configured)
 };
 

@@ -118,6 +118,7 @@ Status readBasicAuth(const Reader& reader, const Field& basic, BasicAuthConfig& 
     std::optional<int> iterations;
     NJ_ASSIGN(iterations, boundedInteger(reader, basic.child("iterations"), 1, INT32_MAX));
     out.iterations = iterations.value_or(known->defaultIterations);
+    out.recommendedIterations = known->defaultIterations;
     Field keyLength = basic.child("keyLength");
     std::optional<int> length;
     NJ_ASSIGN(length, boundedInteger(reader, keyLength, 1, INT32_MAX));

@@ -370,6 +370,15 @@ def touch_later(path: Path, seconds: float = 2.0) -> None:
     os.utime(path, (later, later))
 
 
+def serve_config(launcher: JvmLauncher, workdir: Path, config_text: str) -> Jvm:
+    """A fixture JVM on Debian's JDK 17 serving `config_text` on a free port, until it is killed."""
+    config = write_config(workdir / "config.yaml", config_text)
+    port = free_port()
+    jvm = launcher.start(DEBIAN_17, ["until-file", str(workdir / "stop")], f"{port}:{config}", port=port)
+    jvm.wait_until_serving()
+    return jvm
+
+
 CATCH_ALL_CONFIG = 'rules:\n  - pattern: ".*"\n'
 EMPTY_CONFIG = "{}\n"
 

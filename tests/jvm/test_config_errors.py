@@ -78,14 +78,13 @@ def test_bad_config_answers_503_then_recovers(launcher, tmp_path, make_bad):
 
 
 PROTECTED = {
-    "basic_auth": "httpServer:\n  authentication:\n    basic:\n      username: prometheus\n      password: secret\n",
     "plugin": "httpServer:\n  authentication:\n    plugin:\n      class: com.example.Authenticator\n",
 }
 
 
 @pytest.mark.parametrize("section", list(PROTECTED))
 def test_protection_this_build_cannot_give_is_refused_not_skipped(launcher, tmp_path, section):
-    # Serving metrics without the authentication or TLS a config asks for would expose them:
+    # Serving metrics without the TLS or plugin a config asks for would expose them:
     # /metrics answers 503 with the reason, even after a reload, and the JVM runs on.
     config = tmp_path / "config.yaml"
     config.write_text(CATCH_ALL_CONFIG + PROTECTED[section])

@@ -685,6 +685,7 @@ TEST(ConfigHttpServer, BasicAuthenticationPbkdf2) {
     EXPECT_EQ(pbkdf2.passwordHash, "02564821baef62cc927990c4e645f048");
     EXPECT_EQ(pbkdf2.iterations, 600000);
     EXPECT_EQ(pbkdf2.keyLength, 128);
+    EXPECT_TRUE(config.warnings.empty());
     const std::string hash16 = "      passwordHash: 02564821BAEF62CC927990C4E645F048\n";
     EXPECT_EQ(accept(prefix + "      algorithm: PBKDF2WithHmacSHA1\n" + hash16).httpServer.basicAuth->iterations,
               1300000);
@@ -693,6 +694,9 @@ TEST(ConfigHttpServer, BasicAuthenticationPbkdf2) {
     config = accept(prefix + "      algorithm: PBKDF2WithHmacSHA512\n      iterations: 1000\n      keyLength: 16\n" +
                     hash16);
     EXPECT_EQ(config.httpServer.basicAuth->iterations, 1000);   // lower than recommended: only a warning upstream
+    EXPECT_EQ(config.warnings, std::vector<std::string>{"/etc/cfg.yaml: httpServer.authentication.basic.iterations "
+                                                        "(line 7): 1000 iterations are fewer than the 210000 "
+                                                        "recommended for PBKDF2WithHmacSHA512"});
     EXPECT_EQ(config.httpServer.basicAuth->keyLength, 16);      // the legacy length in bytes
 
     EXPECT_EQ(refuse(prefix + "      algorithm: PBKDF2WithHmacSHA256\n      keyLength: 256\n" + hash16),

@@ -17,6 +17,7 @@ using nj::expo::Family;
 using nj::expo::Label;
 using nj::expo::MetricType;
 using nj::expo::mergeCollectors;
+using nj::expo::namesCollide;
 using nj::expo::RawSample;
 using nj::expo::Sample;
 
@@ -240,6 +241,15 @@ TEST(MergeCollectors, DifferentTypesConflict) {
                                    {family("jvm_threads_started", MetricType::Gauge, {{{"a", "b"}}})}});
     ASSERT_FALSE(merged.ok());
     EXPECT_NE(merged.error().message.find("conflicting metric types"), std::string::npos) << merged.error().message;
+}
+
+TEST(NamesCollide, OnlyANameInTwoCollectorsCollides) {
+    EXPECT_FALSE(namesCollide({}));
+    EXPECT_FALSE(namesCollide({{family("a", MetricType::Gauge, {{}}), family("b", MetricType::Gauge, {{}})},
+                               {family("c", MetricType::Gauge, {{}})}}));
+    EXPECT_TRUE(namesCollide({{family("a", MetricType::Gauge, {{}})},
+                              {family("b", MetricType::Gauge, {{}})},
+                              {family("a", MetricType::Counter, {{}})}}));
 }
 
 TEST(MergeCollectors, SortsFamiliesAcrossCollectorsByBaseName) {

@@ -12,6 +12,8 @@
 #include "http/endpoints.h"
 
 using nj::expo::Family;
+using nj::http::BasicAuthenticator;
+using nj::http::CollectorFamilies;
 using nj::http::EndpointOptions;
 using nj::http::handleRequest;
 using nj::http::MetricsSource;
@@ -48,7 +50,11 @@ public:
         return outcome;
     }
 
-    const std::vector<Family>& families() const { return *std::get<nj::http::SharedFamilies>(outcome); }
+    // The families the request should see (the first collector when several are given).
+    const std::vector<Family>& families() const {
+        if (const auto* shared = std::get_if<nj::http::SharedFamilies>(&outcome)) return **shared;
+        return std::get<CollectorFamilies>(outcome).front();
+    }
 
     nj::http::BeanDumpOutcome dump = std::string("{\"format\": \"nativejmx-bean-dump\"}\n");
     nj::http::BeanDumpOutcome beanDump() override {
@@ -113,7 +119,8 @@ TEST(HttpEndpoints, EverythingElseIsTheLandingPage) {
 }
 
 TEST(HttpEndpoints, CustomMetricsPathScrapesAndMetricsStillDoes) {
-    EndpointOptions options{"/custom/metrics"};
+    EndpointOptions options;
+    options.customMetricsPath = "/custom/metrics";
     for (const char* path : {"/custom/metrics", "/custom/metrics2", "/metrics"}) {
         FakeSource source;
         Response response = handleRequest(get(path), options, source);
@@ -190,6 +197,38 @@ TEST(HttpEndpoints, NameFilterKeepsTheSelectedFamilies) {
     EXPECT_EQ(otherParameter.body, text004(source.families()));
 }
 
+TEST(HttpEndpoints, NameFilterAppliesBeforeCollectorsMerge) {
+    // Two collectors disagree on the type of "clash": merging them fails the scrape, as
+    // client_java's registry does, unless name[] leaves that family out before the merge.
+    FakeSource source;
+    Family counter = gauge("clash", 1);
+    counter.type = nj::expo::MetricType::Counter;
+    source.outcome = CollectorFamilies{{gauge("clash", 2), gauge("jvm_threads_current", 12)},
+                                       {counter, gauge("process_cpu_seconds", 3)}};
+    Response all = handleRequest(get("/metrics"), {}, source);
+    EXPECT_EQ(all.status, 500);
+    EXPECT_EQ(all.body, "An Exception occurred while scraping metrics: clash: conflicting metric types: GaugeSnapshot "
+                        "and CounterSnapshot\n");
+
+    Response filtered = handleRequest(
+        get("/metrics", {{"name[]", "process_cpu_seconds"}, {"name[]", "jvm_threads_current"}}), {}, source);
+    EXPECT_EQ(filtered.status, 200);
+    EXPECT_EQ(filtered.body, text004({gauge("jvm_threads_current", 12), gauge("process_cpu_seconds", 3)}));
+}
+
+TEST(HttpEndpoints, FamiliesOfSeveralCollectorsAreMergedAndSorted) {
+    FakeSource source;
+    Family second = gauge("jvm_threads_current", 7);
+    second.help = "the later collector's help loses";
+    second.samples.front().labels = {{"pool", "b"}};
+    source.outcome = CollectorFamilies{{gauge("process_cpu_seconds", 3), gauge("jvm_threads_current", 12)}, {second}};
+    Family merged = gauge("jvm_threads_current", 12);
+    merged.samples.push_back(second.samples.front());
+    Response response = handleRequest(get("/metrics"), {}, source);
+    EXPECT_EQ(response.status, 200);
+    EXPECT_EQ(response.body, text004({merged, gauge("process_cpu_seconds", 3)}));
+}
+
 TEST(HttpEndpoints, DebugShowsAFormatAsPlainText) {
     FakeSource source;
     Response text = handleRequest(get("/metrics", {{"debug", "text"}}), {}, source);
@@ -255,6 +294,28 @@ TEST(HttpEndpoints, InvalidConfigurationIs503WithTheReason) {
     EXPECT_EQ(handleRequest(get("/-/healthy"), {}, source).status, 200);
 }
 
+// ---- Basic authentication (spec §11.6) --------------------------------------------------------
+
+TEST(HttpEndpoints, AuthenticationGuardsEveryContext) {
+    FakeSource source;
+    nj::rules::BasicAuthConfig config;
+    config.username = "u";
+    config.password = "p";
+    EndpointOptions options;
+    options.customMetricsPath = "/custom/metrics";
+    options.authenticator = std::make_shared<BasicAuthenticator>(config);
+    const nj::http::Header right{"Authorization", "Basic dTpw"};  // u:p
+    const nj::http::Header wrong{"Authorization", "Basic dTpx"};  // u:q
+    for (const char* path : {"/metrics", "/custom/metrics", "/-/healthy", "/", "/anything"}) {
+        EXPECT_EQ(handleRequest(get(path), options, source).status, 401) << path;
+        EXPECT_EQ(handleRequest(get(path, {}, {wrong}), options, source).status, 401) << path;
+        EXPECT_EQ(handleRequest(get(path, {}, {right}), options, source).status, 200) << path;
+    }
+    EXPECT_EQ(source.scrapes, 2);  // a refused request never scrapes
+    // A path outside every context is the JDK's 404 before any authenticator runs.
+    EXPECT_EQ(handleRequest(get("*"), options, source).status, 404);
+}
+
 // ---- Security headers -------------------------------------------------------------------------
 
 // ---- /beans (nativejmx.beanDump.endpoint) -------------------------------------------------------
@@ -296,6 +357,21 @@ TEST(HttpEndpoints, BeansServedIsTheSourcesDumpAsJson) {
     Response failed = handleRequest(get("/beans"), options, source);
     EXPECT_EQ(failed.status, 503);
     EXPECT_EQ(failed.body, "no valid config\n");
+}
+
+TEST(HttpEndpoints, BeansIsGuardedByTheAuthenticatorLikeEveryContext) {
+    FakeSource source;
+    nj::rules::BasicAuthConfig config;
+    config.username = "u";
+    config.password = "p";
+    EndpointOptions options = withBeans(EndpointOptions::Beans::Served);
+    options.authenticator = std::make_shared<BasicAuthenticator>(config);
+    EXPECT_EQ(handleRequest(get("/beans"), options, source).status, 401);
+    EXPECT_EQ(handleRequest(get("/beans", {}, {{"Authorization", "Basic dTpx"}}), options, source).status, 401);  // u:q
+    EXPECT_EQ(source.scrapes, 0);
+    Response served = handleRequest(get("/beans", {}, {{"Authorization", "Basic dTpw"}}), options, source);  // u:p
+    EXPECT_EQ(served.status, 200);
+    EXPECT_EQ(served.body, std::get<std::string>(source.dump));
 }
 
 TEST(HttpEndpoints, SecurityHeaders) {

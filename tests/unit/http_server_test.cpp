@@ -18,6 +18,7 @@
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -733,7 +734,9 @@ public:
         family.help = "Current thread count of a JVM";
         for (int i = 0; i < 300; ++i) {
             nj::expo::Sample sample;
-            sample.labels = {{"n", std::to_string(i)}};
+            char n[8];
+            std::snprintf(n, sizeof n, "%03d", i);  // already in the order the merge sorts them
+            sample.labels = {{"n", n}};
             sample.value = i;
             family.samples.push_back(sample);
         }
