@@ -87,7 +87,7 @@ private:
             if (!consume(":")) return failed("expected ':' after the member name \"" + key + "\"");
             Value value;
             if (!parseValue(value, depth + 1)) return false;
-            out.members.emplace_back(std::move(key), std::move(value));
+            out.members.push_back({std::move(key), std::move(value)});
             skipSpace();
             if (consume("}")) return true;
             if (!consume(",")) return failed("expected ',' or '}' in an object");
@@ -201,7 +201,7 @@ bool isScalar(const Value& v) { return v.kind != Value::Kind::Array && v.kind !=
 // Pretty output keeps a container of scalars on one line: {"type": "Long", "value": 42}.
 bool onOneLine(const Value& v) {
     return std::all_of(v.items.begin(), v.items.end(), isScalar) &&
-           std::all_of(v.members.begin(), v.members.end(), [](const auto& m) { return isScalar(m.second); });
+           std::all_of(v.members.begin(), v.members.end(), [](const auto& m) { return isScalar(m.value); });
 }
 
 void writeAt(const Value& value, std::string& out, bool pretty, int depth) {
@@ -231,9 +231,9 @@ void writeAt(const Value& value, std::string& out, bool pretty, int depth) {
             for (size_t i = 0; i < value.members.size(); i++) {
                 if (i > 0) out.push_back(',');
                 indent(out, pretty, depth + 1);
-                appendQuoted(out, value.members[i].first);
+                appendQuoted(out, value.members[i].key);
                 out += pretty ? ": " : ":";
-                writeAt(value.members[i].second, out, pretty, depth + 1);
+                writeAt(value.members[i].value, out, pretty, depth + 1);
             }
             if (!value.members.empty()) indent(out, pretty, depth);
             out.push_back('}');
@@ -277,8 +277,8 @@ Value Value::object() {
 }
 
 Value& Value::add(std::string key, Value value) {
-    members.emplace_back(std::move(key), std::move(value));
-    return members.back().second;
+    members.push_back({std::move(key), std::move(value)});
+    return members.back().value;
 }
 
 Value& Value::push(Value value) {

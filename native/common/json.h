@@ -12,13 +12,15 @@
 
 namespace nj::json {
 
+struct Member;
+
 struct Value {
     enum class Kind { Null, Boolean, Number, String, Array, Object };
     Kind kind = Kind::Null;
     bool boolean = false;                               // Boolean
     std::string text;                                   // Number: as written; String: decoded UTF-8
     std::vector<Value> items;                           // Array
-    std::vector<std::pair<std::string, Value>> members; // Object, in file order
+    std::vector<Member> members;                        // Object, in file order
     int line = 0;                                       // 1-based line where it starts (read values)
 
     static Value string(std::string_view s);
@@ -30,6 +32,13 @@ struct Value {
     Value& add(std::string key, Value value);          // Object: appends a member, returns it
     Value& push(Value value);                          // Array: appends an item, returns it
     const Value* find(std::string_view key) const;     // Object: the first member named key
+};
+
+// A named member of an object. Its own struct, not std::pair<std::string, Value>: a pair of a
+// type still being defined is ill-formed, and clang (the fuzz build) refuses it.
+struct Member {
+    std::string key;
+    Value value;
 };
 
 // Parses one JSON text (RFC 8259). Errors: "line 12: expected ',' or '}'".

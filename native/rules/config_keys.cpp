@@ -9,14 +9,21 @@ namespace nj::rules {
 namespace {
 
 // Where a known key leads: a value we do not look into, a map of known keys, or a list of them.
+struct KnownKey;
 struct KeySchema {
     enum class Shape { Value, Map, ListOfMaps } shape = Shape::Value;
-    std::vector<std::pair<std::string_view, KeySchema>> keys;   // Map, ListOfMaps
+    std::vector<KnownKey> keys;   // Map, ListOfMaps
+};
+// Not std::pair<std::string_view, KeySchema>: a pair of a type still being defined is
+// ill-formed, and clang (the fuzz build) refuses it.
+struct KnownKey {
+    std::string_view name;
+    KeySchema schema;
 };
 
 KeySchema value() { return {}; }
-KeySchema map(std::vector<std::pair<std::string_view, KeySchema>> keys) { return {KeySchema::Shape::Map, std::move(keys)}; }
-KeySchema listOf(std::vector<std::pair<std::string_view, KeySchema>> keys) {
+KeySchema map(std::vector<KnownKey> keys) { return {KeySchema::Shape::Map, std::move(keys)}; }
+KeySchema listOf(std::vector<KnownKey> keys) {
     return {KeySchema::Shape::ListOfMaps, std::move(keys)};
 }
 
@@ -140,17 +147,18 @@ void checkValue(const yaml::Node& node, const KeySchema& schema, const std::stri
 }
 
 void checkMap(const yaml::Node& node, const KeySchema& schema, const std::string& path, std::vector<UnknownKey>& out) {
-    for (const auto& [key, entry] : node.entries) {
-        std::string name = yaml::javaStringValueOf(key.get());
+    for (const auto& entry : node.entries) {
+        const yaml::Node* key = entry.first.get();
+        std::string name = yaml::javaStringValueOf(key);
         std::string keyPath = path.empty() ? name : path + "." + name;
         auto known = std::find_if(schema.keys.begin(), schema.keys.end(), [&](const auto& k) {
-            return key->kind == yaml::Kind::String && k.first == key->text;
+            return key->kind == yaml::Kind::String && k.name == key->text;
         });
         if (known == schema.keys.end()) {
             out.push_back({keyPath, key->line, closest(name, schema), placeOf(name, topLevel())});
             continue;
         }
-        checkValue(*entry, known->second, keyPath, out);
+        checkValue(*entry.second, known->schema, keyPath, out);
     }
 }
 
