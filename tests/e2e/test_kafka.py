@@ -3,17 +3,11 @@ Debian has no Kafka. The expected series follow from the rules' text applied to 
 bench/README.md lists; Strimzi's rules, which rules/kafka.yml keeps the names of, must give
 the same series on the same JVM. A real Prometheus scrapes it."""
 
-import subprocess
-
 import pytest
 
 import e2e
 import harness
 
-BENCH_SOURCES = harness.REPO / "bench" / "src" / "nativejmx" / "bench"
-if not (BENCH_SOURCES / "KafkaBroker.java").is_file():
-    pytest.skip("the benchmark's Kafka-shaped application (nativejmx.bench.KafkaBroker, issue 6) "
-                "is not on this branch yet", allow_module_level=True)
 e2e.require_packages("prometheus")
 
 STRIMZI = e2e.UPSTREAM_EXAMPLES.parent / "strimzi-kafka-metrics-config.yml"
@@ -28,10 +22,7 @@ PARTITION_GAUGES = ["kafka_log_log_size", "kafka_log_log_numlogsegments", "kafka
 @pytest.fixture(scope="module")
 def broker(tmp_path_factory, agent):
     workdir = tmp_path_factory.mktemp("kafka")
-    classes = workdir / "classes"
-    compiled = subprocess.run([harness.DEBIAN_17.tool("javac"), "-d", str(classes),
-                               *map(str, sorted(BENCH_SOURCES.glob("*.java")))], capture_output=True, text=True)
-    assert compiled.returncode == 0, compiled.stderr
+    classes = harness.compile_bench_app(workdir / "classes")
     launcher = harness.JvmLauncher(workdir, classes, agent)
     port = harness.free_port()
     config = e2e.start_agent_config(workdir, e2e.RULES / "kafka.yml")
