@@ -94,7 +94,10 @@ std::shared_ptr<const ScrapeOutcome> withFresh(const ScrapeOutcome& last, const 
     auto refresh = [&fresh](std::vector<expo::Family>& families) {
         for (expo::Family& family : families) {
             for (const expo::Family& now : fresh) {
-                if (family.name == now.name) family.samples = now.samples;
+                if (family.name == now.name) {
+                    family.samples = now.samples;
+                    family.finished = now.finished;
+                }
             }
         }
     };
