@@ -131,7 +131,7 @@ public:
         }
         if (customizer != nullptr) {
             for (const auto& [name, text] : bean.attributeTexts) {
-                customLabels_.push_back({labelName(name), std::string(text)});
+                customLabels_.push_back({labelName(std::string(name)), std::string(text)});
             }
             for (const ExtraMetric& extra : customizer->extraMetrics) {
                 Leaf leaf = leafOf(extra.value, arena_);
@@ -262,14 +262,15 @@ private:
         return key;
     }
 
-    std::string labelName(std::string_view raw) const {
-        std::string name = toSafeName(raw);
+    // By value: a name just expanded is sanitised in its own storage.
+    std::string labelName(std::string name) const {
+        makeSafeName(name);
         if (config_.lowercaseOutputLabelNames) lowercaseAscii(name);
         return name;
     }
 
-    std::string metricName(std::string_view raw) const {
-        std::string name = toSafeName(raw);
+    std::string metricName(std::string name) const {
+        makeSafeName(name);
         if (config_.lowercaseOutputName) lowercaseAscii(name);
         return name;
     }
@@ -430,9 +431,9 @@ private:
             if (!props.empty()) raw.append("_").append(props.front().second);
             for (std::string_view k : attrKeys) raw.append("_").append(k);
             raw.append("_").append(name);
-            m.name = metricName(raw);
+            m.name = metricName(std::move(raw));
             for (size_t i = 1; i < props.size(); i++) {
-                addLabel(m.labels, labelName(props[i].first), std::string(props[i].second));
+                addLabel(m.labels, labelName(std::string(props[i].first)), std::string(props[i].second));
             }
             defaultHelp(helpText_, domain, props, rawAttrName, description, hasDescription);
         } else {
