@@ -94,7 +94,10 @@ std::shared_ptr<const ScrapeOutcome> withFresh(const ScrapeOutcome& last, const 
     auto refresh = [&fresh](std::vector<expo::Family>& families) {
         for (expo::Family& family : families) {
             for (const expo::Family& now : fresh) {
-                if (family.name == now.name) family.samples = now.samples;
+                if (family.name == now.name) {
+                    family.samples = now.samples;
+                    family.finished = now.finished;
+                }
             }
         }
     };
@@ -467,6 +470,8 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
     // below reuse that memory instead of touching fresh pages (malloc_trim returned them).
     decoded->snapshot = rules::Snapshot{};
     Result<std::vector<expo::Family>> jmx = expo::assembleJmxFamilies(std::move(output.samples), &w.sampleOrders);
+    // The samples' texts go too, before processFamilies reads RSS: it counts what the scrape keeps.
+    output.texts = expo::TextArena{};
     if (!jmx && config.scrapeTimeoutSeconds) {
         // With scrapeTimeoutSeconds the javaagent's JMX collector turns its own failure into
         // jmx_scrape_error 1 and its last good result (spec §14). lastGood_ is written only on

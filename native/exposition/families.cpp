@@ -121,6 +121,7 @@ Status finishFamily(Family& family) {
     }
     auto duplicate = std::adjacent_find(family.samples.begin(), family.samples.end(), sameSeries);
     if (duplicate != family.samples.end()) return duplicateLabelsError(family, *duplicate);
+    family.finished = true;
     return Ok{};
 }
 
@@ -175,18 +176,18 @@ std::vector<size_t> orderByLabelSet(const std::vector<Sample>& samples, const st
     return order;
 }
 
-Status addObjectNameLabel(Sample& sample, std::string objectName) {
+Status addObjectNameLabel(Sample& sample, std::string_view objectName) {
     constexpr std::string_view kObjectName = "_objectname";
     bool taken = std::any_of(sample.labels.begin(), sample.labels.end(),
                              [&](const Label& label) { return label.name == kObjectName; });
     if (taken) return makeError("Duplicate label name: '_objectname'.");  // Labels.merge
-    sample.labels.push_back(Label{std::string(kObjectName), std::move(objectName)});
+    sample.labels.push_back(Label{std::string(kObjectName), std::string(objectName)});
     return Ok{};
 }
 
 Result<Family> familyOfGroup(const SampleGroup& group, const SampleOrders& lastOrders, SampleOrders& orders) {
     const RawSample& first = *group.front();
-    Family family{std::string(stripReservedSuffixes(first.name)), commonType(group), first.help, "", {}};
+    Family family{std::string(stripReservedSuffixes(first.name)), commonType(group), std::string(first.help), "", {}};
     family.samples.reserve(group.size());
     for (RawSample* raw : group) {
         family.samples.push_back(Sample{"", std::move(raw->labels), raw->value, ValueStyle::Double});
@@ -200,7 +201,7 @@ Result<Family> familyOfGroup(const SampleGroup& group, const SampleOrders& lastO
                             }) != order.end();
     if (duplicates) {
         for (size_t i = 0; i < group.size(); ++i) {
-            Status added = addObjectNameLabel(family.samples[i], std::move(group[i]->objectName));
+            Status added = addObjectNameLabel(family.samples[i], group[i]->objectName);
             if (!added) return added.error();
         }
         Status finished = finishFamily(family);
@@ -214,6 +215,7 @@ Result<Family> familyOfGroup(const SampleGroup& group, const SampleOrders& lastO
     family.samples = std::move(sorted);
     Status counters = checkCounterValues(family);
     if (!counters) return counters.error();
+    family.finished = true;
     return family;
 }
 
@@ -278,8 +280,10 @@ Result<std::vector<Family>> mergeCollectors(std::vector<std::vector<Family>> col
                              " and " + std::string(snapshotClassName(family.type)));
         }
         std::move(family.samples.begin(), family.samples.end(), std::back_inserter(earlier.samples));
+        earlier.finished = false;
     }
     for (Family& family : merged) {
+        if (family.finished) continue;
         Status finished = finishFamily(family);
         if (!finished) return finished.error();
     }

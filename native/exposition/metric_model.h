@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace nj::expo {
@@ -33,16 +34,21 @@ struct Family {
     std::string help;   // empty: no HELP line
     std::string unit;   // OpenMetrics UNIT ("seconds", "bytes"); empty for none
     std::vector<Sample> samples;
+    // Labels and samples sorted, no series twice, counters not negative: merging checks the
+    // family again only when it adds samples from another collector.
+    bool finished = false;
 };
 
-// A sample as the JMX rule engine produces it, before grouping into families.
+// A sample as the JMX rule engine produces it, before grouping into families. help and
+// objectName view texts the producer owns (the rule engine: Engine::Output::texts), which must
+// outlive the sample: they are the same in many samples, or rarely needed.
 struct RawSample {
     std::string name;            // sanitised (and lower-cased) name, reserved suffixes not yet stripped
     MetricType type = MetricType::Unknown;  // Gauge, Counter or Unknown
-    std::string help;
+    std::string_view help;
     std::vector<Label> labels;   // in the order the rule produced them
     double value = 0;
-    std::string objectName;      // the `_objectname` label value if the family has duplicates (spec §7.3)
+    std::string_view objectName; // the `_objectname` label value if the family has duplicates (spec §7.3)
 };
 
 }  // namespace nj::expo

@@ -131,7 +131,7 @@ public:
         }
         if (customizer != nullptr) {
             for (const auto& [name, text] : bean.attributeTexts) {
-                customLabels_.push_back({labelName(name), std::string(text)});
+                customLabels_.push_back({labelName(std::string(name)), std::string(text)});
             }
             for (const ExtraMetric& extra : customizer->extraMetrics) {
                 Leaf leaf = leafOf(extra.value, arena_);
@@ -245,10 +245,10 @@ private:
         else out.append("<cache>");
     }
 
-    static std::string objectNameOf(std::string_view matchName) {
+    static std::string_view objectNameOf(std::string_view matchName) {
         size_t colon = matchName.rfind(':');
-        if (colon == std::string_view::npos || colon == 0) return std::string(matchName);
-        return std::string(matchName.substr(0, colon));
+        if (colon == std::string_view::npos || colon == 0) return matchName;
+        return matchName.substr(0, colon);
     }
 
     std::string cacheKey(std::string_view domain, const Properties& props, const AttrKeys& attrKeys,
@@ -262,14 +262,15 @@ private:
         return key;
     }
 
-    std::string labelName(std::string_view raw) const {
-        std::string name = toSafeName(raw);
+    // By value: a name just expanded is sanitised in its own storage.
+    std::string labelName(std::string name) const {
+        makeSafeName(name);
         if (config_.lowercaseOutputLabelNames) lowercaseAscii(name);
         return name;
     }
 
-    std::string metricName(std::string_view raw) const {
-        std::string name = toSafeName(raw);
+    std::string metricName(std::string name) const {
+        makeSafeName(name);
         if (config_.lowercaseOutputName) lowercaseAscii(name);
         return name;
     }
@@ -281,15 +282,14 @@ private:
         return rule.type;
     }
 
-    std::string defaultHelp(std::string_view domain, const Properties& props, std::string_view attrName,
-                            std::string_view description, bool hasDescription) const {
-        std::string help;
-        help.reserve(description.size() + domain.size() + attrName.size() + 64);   // one allocation
+    // Written into `help`, which keeps its capacity from attribute to attribute.
+    static void defaultHelp(std::string& help, std::string_view domain, const Properties& props,
+                            std::string_view attrName, std::string_view description, bool hasDescription) {
+        help.clear();
         if (hasDescription && description != attrName) help.append(description).push_back(' ');
         help.append(domain).append(":name=").append(propertyOr(props, "name", "null"));
         help.append(",type=").append(propertyOr(props, "type", "null"));
         help.append(",attribute=").append(attrName);
-        return help;
     }
 
     std::string expand(std::string_view tmpl, const Pattern* pattern) {
@@ -381,7 +381,7 @@ private:
             if (!match.matched) return {index};  // first matching rule wins, even when it drops the attribute
             if (rule.cache) {
                 auto& entry = engine_.cache_[key];
-                entry.match = match;
+                remember(entry, match);
                 touch(entry);
             }
             emit(std::move(match), leaf);
@@ -393,6 +393,15 @@ private:
             touch(entry);
         }
         return {};
+    }
+
+    // The entry owns copies of the match's texts, which are gone at the next attribute.
+    static void remember(Engine::CacheEntry& entry, const Engine::CachedMatch& match) {
+        entry.helpText = match.help;
+        entry.objectNameText = match.objectName;
+        entry.match = match;
+        entry.match.help = entry.helpText;
+        entry.match.objectName = entry.objectNameText;
     }
 
     void touch(Engine::CacheEntry& entry) {
@@ -422,16 +431,16 @@ private:
             if (!props.empty()) raw.append("_").append(props.front().second);
             for (std::string_view k : attrKeys) raw.append("_").append(k);
             raw.append("_").append(name);
-            m.name = metricName(raw);
+            m.name = metricName(std::move(raw));
             for (size_t i = 1; i < props.size(); i++) {
-                addLabel(m.labels, labelName(props[i].first), std::string(props[i].second));
+                addLabel(m.labels, labelName(std::string(props[i].first)), std::string(props[i].second));
             }
-            m.help = defaultHelp(domain, props, rawAttrName, description, hasDescription);
+            defaultHelp(helpText_, domain, props, rawAttrName, description, hasDescription);
         } else {
             m.name = metricName(expand(*rule.name, pattern));
             if (m.name.empty()) return {};
-            m.help = rule.help ? expand(*rule.help, pattern)
-                               : defaultHelp(domain, props, rawAttrName, description, hasDescription);
+            if (rule.help) helpText_ = expand(*rule.help, pattern);
+            else defaultHelp(helpText_, domain, props, rawAttrName, description, hasDescription);
             if (rule.labelFailure) throw ScrapeAbort(*rule.labelFailure);
             for (const auto& [labelTemplate, valueTemplate] : rule.labels) {
                 std::string labelNameText = labelName(expand(labelTemplate, pattern));
@@ -441,6 +450,7 @@ private:
                 }
             }
         }
+        m.help = helpText_;
         m.type = typeFor(rule, m.name);
         m.matched = true;
         return m;
@@ -461,10 +471,10 @@ private:
         expo::RawSample& s = out_.samples.emplace_back();
         s.name = std::move(m.name);
         s.type = m.type;
-        s.help = std::move(m.help);
+        s.help = out_.texts.intern(m.help);
         s.labels = std::move(m.labels);
         s.value = value;
-        s.objectName = std::move(m.objectName);
+        s.objectName = out_.texts.keep(m.objectName);
     }
 
     Engine& engine_;
@@ -472,6 +482,7 @@ private:
     Engine::Output& out_;
     MatchObserver* observer_;
     std::string plainInput_;              // observer_ only
+    std::string helpText_;                // the current match's HELP
     std::vector<expo::Label> customLabels_;
     std::deque<std::string> arena_;   // names made during this scrape (tabular keys, extra metrics)
     std::deque<Node> extraNodes_;
@@ -535,6 +546,7 @@ std::vector<std::string> Engine::rulesNewlyAtMatchLimit() {
 
 Engine::Output Engine::collect(const Snapshot& snapshot, MatchObserver* observer) {
     Output out;
+    out.samples.reserve(samplesAtLastScrape_);   // beans change little from scrape to scrape
     generation_++;
     AttributeProcessor processor(*this, out, observer);
     try {
@@ -544,6 +556,7 @@ Engine::Output Engine::collect(const Snapshot& snapshot, MatchObserver* observer
     }
     // Entries not used in this scrape are evicted (spec §12.1), also after an abort.
     std::erase_if(cache_, [&](const auto& entry) { return entry.second.touched != generation_; });
+    samplesAtLastScrape_ = out.samples.size();
     return out;
 }
 

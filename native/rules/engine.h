@@ -11,6 +11,7 @@
 
 #include "common/result.h"
 #include "exposition/metric_model.h"
+#include "exposition/text_arena.h"
 #include "rules/config.h"
 #include "rules/regex.h"
 #include "rules/rule_candidates.h"
@@ -39,6 +40,7 @@ public:
 
     struct Output {
         std::vector<expo::RawSample> samples;
+        expo::TextArena texts;    // what the samples' help and objectName view
         // Set when the scrape aborted (template error, duplicate label name, ...): the samples
         // recorded before the abort are still returned, as upstream does (spec §15).
         std::optional<std::string> abortReason;
@@ -59,17 +61,18 @@ public:
         std::unique_ptr<Pattern> pattern;   // null: the rule matches everything
         bool matchLimitReported = false;
     };
-    // A rule result remembered by the rule cache (spec §12.1).
+    // A rule result remembered by the rule cache (spec §12.1). help and objectName view texts
+    // valid until the next attribute, or, in the cache, the CacheEntry's own.
     struct CachedMatch {
         bool matched = false;
         size_t rule = 0;   // the index of the rule that matched
         std::string name;
         expo::MetricType type = expo::MetricType::Unknown;
-        std::string help;
+        std::string_view help;
         std::vector<expo::Label> labels;
         std::optional<double> ruleValue;
         double valueFactor = 1.0;
-        std::string objectName;
+        std::string_view objectName;
     };
 
 private:
@@ -82,11 +85,17 @@ private:
     std::unique_ptr<RuleCandidates> candidates_;
     bool hasCache_ = false;
     struct CacheEntry {
-        CachedMatch match;
+        CacheEntry() = default;
+        CacheEntry(const CacheEntry&) = delete;   // a copy's match would view the original's texts
+        CacheEntry& operator=(const CacheEntry&) = delete;
+        CachedMatch match;      // its texts view helpText and objectNameText
+        std::string helpText;
+        std::string objectNameText;
         uint64_t touched = 0;   // the scrape generation that last used it
     };
     std::unordered_map<std::string, CacheEntry> cache_;
     uint64_t generation_ = 0;
+    size_t samplesAtLastScrape_ = 0;   // room reserved for the next scrape's samples
 };
 
 }  // namespace nj::rules

@@ -100,24 +100,26 @@ bool isCaseMappable(const Utf8Char& c) { return c.valid && c.codePoint < 0x10000
 
 }  // namespace
 
-std::string toSafeName(std::string_view name) {
-    std::string safe;
-    safe.reserve(name.size() + 1);
-    // Java appends this '_' without marking it, so "0_a" gives "_0_a" and U+0663 gives "__".
-    if (startsWithJavaDigit(name)) safe += '_';
+void makeSafeName(std::string& name) {
+    const bool digitFirst = startsWithJavaDigit(name);
+    // Written over the name itself: no char becomes more than one, so writing never overtakes reading.
+    size_t written = 0;
     bool previousIsUnderscore = false;
     for (unsigned char c : name) {
         // Each byte of a non-ASCII char is illegal; consecutive illegal bytes collapse anyway.
         if (isAsciiAlphanumeric(c) || c == ':') {
-            safe += static_cast<char>(c);
+            name[written++] = static_cast<char>(c);
             previousIsUnderscore = false;
         } else if (!previousIsUnderscore) {
-            safe += '_';
+            name[written++] = '_';
             previousIsUnderscore = true;
         }
     }
-    return safe;
+    name.resize(written);
+    // Java prepends this '_' without marking it, so "0_a" gives "_0_a" and U+0663 gives "__".
+    if (digitFirst) name.insert(name.begin(), '_');
 }
+
 
 std::string snakeCase(std::string_view attributeName) {
     std::string snake;

@@ -9,10 +9,11 @@
 
 namespace nj::rules {
 
-// jmx_exporter's toSafeName (§6.1): every char outside [A-Za-z0-9:] and every run of them or of
-// '_' becomes one '_'; a leading digit (Java Character.isDigit, so also e.g. U+0663) gets a '_'
-// prepended. Any non-ASCII char is illegal: "åäö" -> "_".
-std::string toSafeName(std::string_view name);
+// jmx_exporter's toSafeName (§6.1), in place (a name is made once per sample, so no copy): every
+// char outside [A-Za-z0-9:] and every run of them or of '_' becomes one '_'; a leading digit (Java
+// Character.isDigit, so also e.g. U+0663) gets a '_' prepended. Any non-ASCII char is illegal:
+// "åäö" -> "_".
+void makeSafeName(std::string& name);
 
 // jmx_exporter's attrNameSnakeCase (§6.2): lower-cases each char and puts '_' before an
 // upper-case char that follows neither an upper-case char nor '_'. Upper/lower case is Java's

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "exposition/families.h"
+#include "exposition/text_arena.h"
 #include "exposition/text_writer.h"
 
 namespace {
@@ -21,9 +22,10 @@ using nj::expo::namesCollide;
 using nj::expo::RawSample;
 using nj::expo::Sample;
 
-RawSample raw(std::string name, MetricType type, std::vector<Label> labels, double value, std::string help = "help",
-              std::string objectName = "") {
-    return RawSample{std::move(name), type, std::move(help), std::move(labels), value, std::move(objectName)};
+// help and objectName: literals, or texts that outlive the sample (RawSample views them).
+RawSample raw(std::string name, MetricType type, std::vector<Label> labels, double value, std::string_view help = "help",
+              std::string_view objectName = "") {
+    return RawSample{std::move(name), type, help, std::move(labels), value, objectName};
 }
 
 Family family(std::string name, MetricType type, std::vector<std::vector<Label>> labelSets, std::string help = "") {
@@ -181,12 +183,13 @@ TEST(AssembleJmxFamilies, SamplesWithTheSameLabelNamesSortByValuesInNameOrder) {
 }
 
 TEST(AssembleJmxFamilies, TheLastScrapesOrderGivesTheSameResultAsSorting) {
-    auto scrape = [](const std::vector<int>& partitions) {
+    nj::expo::TextArena objectNames;
+    auto scrape = [&objectNames](const std::vector<int>& partitions) {
         std::vector<RawSample> samples;
         for (int p : partitions) {
             samples.push_back(raw("m", MetricType::Gauge, {{"partition", std::to_string(p)}}, p));
             samples.push_back(raw("d", MetricType::Gauge, {{"k", p % 2 == 0 ? "same" : "other"}}, p, "help",
-                                  "bean" + std::to_string(p)));
+                                  objectNames.intern("bean" + std::to_string(p))));
         }
         return samples;
     };
@@ -234,6 +237,22 @@ TEST(MergeCollectors, SameLabelsInTwoCollectorsAreDuplicates) {
                                    {family("jvm_threads_current", MetricType::Gauge, {{}})}});
     ASSERT_FALSE(merged.ok());
     EXPECT_EQ(merged.error().message, "Duplicate labels for metric \"jvm_threads_current\": {}");
+}
+
+TEST(MergeCollectors, AnAssembledJmxFamilyIsCheckedAgainWhenAnotherCollectorAddsSamples) {
+    // assembleJmxFamilies finishes its families; a merge that adds to one sorts and validates anew.
+    std::vector<RawSample> samples;
+    samples.push_back(raw("m", MetricType::Gauge, {{"k", "c"}}, 1));
+    samples.push_back(raw("m", MetricType::Gauge, {{"k", "a"}}, 2));
+    auto jmx = assembleJmxFamilies(std::move(samples));
+    ASSERT_TRUE(jmx.ok()) << jmx.error().message;
+    EXPECT_TRUE(jmx->front().finished);
+    auto merged = mergeCollectors({{family("m", MetricType::Gauge, {{{"k", "b"}}})}, *jmx});
+    ASSERT_TRUE(merged.ok()) << merged.error().message;
+    EXPECT_EQ(text004(*merged), "# TYPE m gauge\nm{k=\"a\"} 2.0\nm{k=\"b\"} 1.0\nm{k=\"c\"} 1.0\n");
+    auto duplicated = mergeCollectors({{family("m", MetricType::Gauge, {{{"k", "a"}}})}, *jmx});
+    ASSERT_FALSE(duplicated.ok());
+    EXPECT_EQ(duplicated.error().message, "Duplicate labels for metric \"m\": {k=\"a\"}");
 }
 
 TEST(MergeCollectors, DifferentTypesConflict) {

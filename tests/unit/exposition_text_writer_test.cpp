@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "exposition/families.h"
+#include "exposition/text_arena.h"
 #include "exposition/text_writer.h"
 
 namespace {
@@ -140,7 +141,8 @@ std::vector<Family> parseExposition(std::string_view text, bool openMetrics) {
 // The javaagent's untyped families are the JMX collector's: they go back to raw samples and
 // through assembleJmxFamilies; the rest is dealt out to two more collectors. Everything is
 // shuffled and every sample's labels reversed, so all the order comes from our code.
-std::vector<std::vector<Family>> scrambleIntoCollectors(std::vector<Family> families, std::vector<RawSample>& jmx) {
+std::vector<std::vector<Family>> scrambleIntoCollectors(std::vector<Family> families, std::vector<RawSample>& jmx,
+                                                       nj::expo::TextArena& helps) {
     std::mt19937 random(20261121);
     std::vector<std::vector<Family>> collectors(2);
     for (Family& family : families) {
@@ -151,7 +153,7 @@ std::vector<std::vector<Family>> scrambleIntoCollectors(std::vector<Family> fami
             continue;
         }
         for (Sample& sample : family.samples) {
-            jmx.push_back(RawSample{family.name, MetricType::Unknown, family.help, sample.labels, sample.value, ""});
+            jmx.push_back(RawSample{family.name, MetricType::Unknown, helps.intern(family.help), sample.labels, sample.value, ""});
         }
     }
     for (auto& collector : collectors) std::shuffle(collector.begin(), collector.end(), random);
@@ -161,7 +163,8 @@ std::vector<std::vector<Family>> scrambleIntoCollectors(std::vector<Family> fami
 
 std::vector<Family> reassemble(std::vector<Family> parsed) {
     std::vector<RawSample> jmxSamples;
-    std::vector<std::vector<Family>> collectors = scrambleIntoCollectors(std::move(parsed), jmxSamples);
+    nj::expo::TextArena helps;
+    std::vector<std::vector<Family>> collectors = scrambleIntoCollectors(std::move(parsed), jmxSamples, helps);
     auto jmx = nj::expo::assembleJmxFamilies(std::move(jmxSamples));
     EXPECT_TRUE(jmx.ok()) << jmx.error().message;
     collectors.push_back(std::move(jmx).value());

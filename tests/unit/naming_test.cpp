@@ -13,7 +13,13 @@ namespace {
 using nj::rules::lowercaseAscii;
 using nj::rules::snakeCase;
 using nj::rules::stripReservedSuffixes;
-using nj::rules::toSafeName;
+
+// The tests read as upstream's ToSafeNameTest: a name in, its safe form out.
+std::string toSafeName(std::string_view name) {
+    std::string safe(name);
+    nj::rules::makeSafeName(safe);
+    return safe;
+}
 
 using Pairs = std::vector<std::pair<std::string, std::string>>;
 

@@ -64,6 +64,29 @@ TEST(RulesCache, ObjectNameIsTheInputVariantThatMatched) {
     EXPECT_EQ(out.samples[0].objectName, "d<type=T><>request_count");
 }
 
+TEST(RulesCache, SamplesKeepTheirHelpAndObjectNameAfterTheSnapshotAndLaterScrapes) {
+    // The texts live in each Output, not in the snapshot or the engine's scratch buffers.
+    auto twoBeans = [] {
+        SnapshotBuilder b;
+        b.attribute(b.bean("d", "type=T"), "X", b.longValue(1));
+        b.attribute(b.bean("d", "type=U"), "X", b.longValue(2));
+        return std::move(b.snapshot);
+    };
+    Rule cached = rule("d<type=T><>X", "cached");
+    cached.cache = true;
+    Rule uncached = rule("d<type=U><>X", "uncached");
+    auto engine = engineFor(withRules({cached, uncached}));
+    auto first = engine->collect(twoBeans());
+    auto second = engine->collect(twoBeans());   // the first bean from the cache
+    for (const auto* out : {&first, &second}) {
+        ASSERT_EQ(out->samples.size(), 2u);
+        EXPECT_EQ(out->samples[0].help, "d:name=null,type=T,attribute=X");
+        EXPECT_EQ(out->samples[0].objectName, "d<type=T><>X");
+        EXPECT_EQ(out->samples[1].help, "d:name=null,type=U,attribute=X");
+        EXPECT_EQ(out->samples[1].objectName, "d<type=U><>X");
+    }
+}
+
 TEST(RulesConformance, LabelsWithAnEmptyNameOrValueAreDropped) {
     Rule r = rule("d<type=T><>(X)(Y)?", "n");
     r.labels = {{"$2", "v"}, {"k", "$2"}, {"kept", "$1"}};
