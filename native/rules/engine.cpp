@@ -104,6 +104,17 @@ Leaf leafOf(const ScalarValue& v, std::deque<std::string>& arena) {
     return leaf;
 }
 
+// Whether a template of the rule may read group 0, the whole input (value included). "$0"
+// anywhere, escaped or not, counts: the memo only has to be sure, not exact.
+bool readsWholeInput(const Rule& rule) {
+    auto reads = [](const std::optional<std::string>& text) { return text && text->find("$0") != std::string::npos; };
+    if (reads(rule.name) || reads(rule.help) || reads(rule.value)) return true;
+    for (const auto& [name, value] : rule.labels) {
+        if (name.find("$0") != std::string::npos || value.find("$0") != std::string::npos) return true;
+    }
+    return false;
+}
+
 // Which variant of the pattern input a rule matches against (RuleCandidates::kVariants).
 uint8_t inputVariant(const Rule& rule) { return (rule.attrNameSnakeCase ? 2 : 0) + (rule.cache ? 1 : 0); }
 
@@ -241,8 +252,16 @@ private:
         }
         out.push_back('>');
         out.append(attrName).append(": ");
+        valueStart_ = out.size();
         if (leaf != nullptr) appendLeafText(*leaf, out);
         else out.append("<cache>");
+    }
+
+    static bool valueBytesAllowed(std::string_view input, size_t valueStart, const Pattern::ByteSet& allowed) {
+        for (size_t i = valueStart; i < input.size(); i++) {
+            if (!allowed[static_cast<unsigned char>(input[i])]) return false;
+        }
+        return true;
     }
 
     static std::string_view objectNameOf(std::string_view matchName) {
@@ -350,6 +369,7 @@ private:
                 if ((variant & 2) != 0 && snakeName.empty()) snakeName = snakeCase(attrName);
                 buildInput(inputs_[variant], domain, props, attrKeys, (variant & 2) != 0 ? snakeName : attrName,
                            (variant & 1) != 0 ? nullptr : &leaf);
+                valueStarts_[variant] = valueStart_;
                 built[variant] = true;
             }
             return inputs_[variant];
@@ -370,6 +390,32 @@ private:
             const Rule& rule = *compiled.rule;
             if (hit != nullptr && rule.cache) continue;
             input_ = &input(inputVariant(rule));
+            const size_t valueStart = valueStarts_[inputVariant(rule)];
+            const bool memoizable = observer_ == nullptr && hit == nullptr && customLabels_.empty() &&
+                                    engine_.memoizable_[index] &&
+                                    valueBytesAllowed(*input_, valueStart, *compiled.pattern->valueBytes());
+            if (memoizable) {
+                memoKey_.assign(*input_, 0, valueStart);
+                memoKey_.push_back('\0');
+                memoKey_.append(std::to_string(index));
+                memoKey_.push_back(hasDescription ? '\1' : '\0');
+                memoKey_.append(description);
+                Engine::Memo::value_type* found = nullptr;
+                const size_t position = engine_.memoUsed_.size();
+                if (position < engine_.memoOrder_.size() && engine_.memoOrder_[position]->first == memoKey_) {
+                    found = engine_.memoOrder_[position];
+                } else if (auto it = engine_.memo_.find(std::string_view(memoKey_)); it != engine_.memo_.end()) {
+                    found = &*it;
+                }
+                if (found != nullptr) {
+                    found->second.touched = engine_.generation_;
+                    engine_.memoUsed_.push_back(found);
+                    Engine::CachedMatch match = found->second.match;
+                    match.objectName = objectNameOf(*input_);
+                    emit(std::move(match), leaf);
+                    return {index};
+                }
+            }
             bool matched = compiled.pattern == nullptr || compiled.pattern->match(*input_, groups_);
             if (observer_ != nullptr) observer_->tried(index, *input_, matched);
             if (!matched) continue;
@@ -383,6 +429,16 @@ private:
                 auto& entry = engine_.cache_[key];
                 remember(entry, match);
                 touch(entry);
+            }
+            if (memoizable && compiled.pattern->groupsHoldForAnyValue(*input_, valueStart, groups_)) {
+                Engine::Memo::value_type& stored = *engine_.memo_.try_emplace(memoKey_).first;
+                engine_.memoUsed_.push_back(&stored);
+                Engine::MemoEntry& entry = stored.second;
+                entry.helpText = match.help;
+                entry.match = match;
+                entry.match.help = entry.helpText;
+                entry.match.objectName = {};
+                entry.touched = engine_.generation_;
             }
             emit(std::move(match), leaf);
             return {index};
@@ -489,6 +545,9 @@ private:
     RuleCandidates::Inputs inputs_;       // the pattern input's variants, reused across attributes
     std::vector<uint32_t> candidates_;    // the rules that may match the current attribute
     const std::string* input_ = nullptr;  // the variant the current rule matched against
+    size_t valueStart_ = 0;               // where buildInput wrote the value
+    std::array<size_t, RuleCandidates::kVariants> valueStarts_{};   // the same, per variant
+    std::string memoKey_;                 // the value memo's key for the current attribute
     MatchGroups groups_;
 };
 
@@ -506,6 +565,8 @@ Result<std::unique_ptr<Engine>> Engine::create(std::shared_ptr<const Config> con
             compiled.pattern = std::move(pattern).value();
         }
         engine->hasCache_ = engine->hasCache_ || rule.cache;
+        engine->memoizable_.push_back(compiled.pattern != nullptr && !rule.cache && !readsWholeInput(rule) &&
+                                      compiled.pattern->valueBytes() != nullptr);
         engine->rules_.push_back(std::move(compiled));
     }
     std::vector<const Pattern*> patterns;
@@ -556,6 +617,9 @@ Engine::Output Engine::collect(const Snapshot& snapshot, MatchObserver* observer
     }
     // Entries not used in this scrape are evicted (spec §12.1), also after an abort.
     std::erase_if(cache_, [&](const auto& entry) { return entry.second.touched != generation_; });
+    std::erase_if(memo_, [&](const auto& entry) { return entry.second.touched != generation_; });
+    memoOrder_.swap(memoUsed_);   // every entry used is still there: eviction took only unused ones
+    memoUsed_.clear();
     samplesAtLastScrape_ = out.samples.size();
     return out;
 }

@@ -50,6 +50,8 @@ public:
     Output collect(const Snapshot& snapshot, MatchObserver* observer = nullptr);
 
     const Config& config() const { return *config_; }
+    // Attribute results the value memo holds after the last scrape.
+    size_t memoEntries() const { return memo_.size(); }
     // "rules[3] (line 40): <why>" for each rule that runs on PCRE2 rather than RE2.
     std::vector<std::string> pcre2Rules() const;
     // "rules[3] (line 40)" for each rule whose PCRE2 match limit has been hit (that input counted as
@@ -94,6 +96,28 @@ private:
         uint64_t touched = 0;   // the scrape generation that last used it
     };
     std::unordered_map<std::string, CacheEntry> cache_;
+    // The value memo: a rule's result for an attribute whose match holds for any value it can
+    // take (Pattern::groupsHoldForAnyValue), so later scrapes skip the pattern and the templates
+    // and only read the new value. Key: the pattern input before the value, the rule, the
+    // attribute's description. Entries a scrape did not use are dropped after it, as cache_'s.
+    struct MemoEntry {
+        MemoEntry() = default;
+        MemoEntry(const MemoEntry&) = delete;   // match.help views helpText
+        MemoEntry& operator=(const MemoEntry&) = delete;
+        CachedMatch match;   // objectName is not kept: it is the input before the value
+        std::string helpText;
+        uint64_t touched = 0;
+    };
+    struct TextHash {
+        using is_transparent = void;
+        size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+    };
+    using Memo = std::unordered_map<std::string, MemoEntry, TextHash, std::equal_to<>>;
+    Memo memo_;
+    // The entries in the order the last scrape used them: beans come in the same order from scrape
+    // to scrape, so the next key is usually the next entry here, found without hashing.
+    std::vector<Memo::value_type*> memoOrder_, memoUsed_;
+    std::vector<bool> memoizable_;   // per rule: its pattern can prove, its templates read no $0
     uint64_t generation_ = 0;
     size_t samplesAtLastScrape_ = 0;   // room reserved for the next scrape's samples
 };

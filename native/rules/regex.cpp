@@ -66,6 +66,45 @@ bool isResourceLimit(int rc) {
            rc == PCRE2_ERROR_JIT_STACKLIMIT || rc == PCRE2_ERROR_NOMEMORY;
 }
 
+// Whether a set holds every ASCII character but \n and \r: Java's `.` (some flags add more).
+bool dotOnAscii(const javaregex::Node& node) {
+    if (node.kind != javaregex::NodeKind::Class || !node.cls.isExactSet()) return false;
+    char32_t next = 0;   // the first ASCII character not yet seen in the set
+    for (const auto& range : node.cls.set.ranges()) {
+        while (next < 0x80 && next < range.first) {
+            if (next != '\n' && next != '\r') return false;
+            next++;
+        }
+        if (range.last >= next) next = range.last + 1;
+    }
+    for (; next < 0x80; next++) {
+        if (next != '\n' && next != '\r') return false;
+    }
+    return true;
+}
+
+bool isDotStar(const javaregex::Node& node) {
+    return node.kind == javaregex::NodeKind::Repeat && node.repeat == javaregex::RepeatKind::Greedy && node.min == 0 &&
+           node.max == javaregex::kUnbounded && node.children.size() == 1 && dotOnAscii(node.children[0]);
+}
+
+// The user's pattern P when the wrapped pattern parsed as ^.*(?:P).*$ (a user pattern such as
+// "a)|(b" breaks out of the wrapper), else null.
+const javaregex::Node* plainWrapperBody(const javaregex::Node& root) {
+    using javaregex::AssertionKind;
+    using javaregex::NodeKind;
+    if (root.kind != NodeKind::Sequence || root.children.size() != 5) return nullptr;
+    const auto& c = root.children;
+    bool start = c[0].kind == NodeKind::Assertion && c[0].assertion == AssertionKind::InputStart;
+    bool end = c[4].kind == NodeKind::Assertion && (c[4].assertion == AssertionKind::EndOrBeforeFinalTerminator ||
+                                                    c[4].assertion == AssertionKind::EndOrBeforeFinalNewline ||
+                                                    c[4].assertion == AssertionKind::InputEnd);
+    bool group = c[2].kind == NodeKind::Group && c[2].group == javaregex::GroupKind::NonCapturing &&
+                 c[2].children.size() == 1;
+    if (!start || !end || !group || !isDotStar(c[1]) || !isDotStar(c[3])) return nullptr;
+    return &c[2].children[0];
+}
+
 }  // namespace
 
 // A compiled PCRE2 pattern (JIT when available) with its match limits.
@@ -144,6 +183,7 @@ Result<std::unique_ptr<JavaPattern>> JavaPattern::compile(std::string_view javaP
     pattern->groupCount_ = parsed->groupCount;
     pattern->namedGroups_ = parsed->namedGroups;
     Result<std::string> pcre2Text = javaregex::toPcre2(*parsed);
+    if (const javaregex::Node* body = plainWrapperBody(parsed->root)) pattern->valueAutomaton_ = ValueAutomaton::build(*body);
 
     if (choice != EngineChoice::ForcePcre2) {
         javaregex::Re2Translation re2 = javaregex::toRe2(*parsed);
@@ -228,6 +268,19 @@ bool JavaPattern::re2Groups(std::string_view input, MatchGroups& groups) const {
         if (pieces[i].data() != nullptr) groups.groups[i] = std::string_view(pieces[i].data(), pieces[i].size());
     }
     return true;
+}
+
+const Pattern::ByteSet* JavaPattern::valueBytes() const {
+    return valueAutomaton_ ? &ValueAutomaton::valueBytes() : nullptr;
+}
+
+bool JavaPattern::groupsHoldForAnyValue(std::string_view input, size_t valueStart, const MatchGroups& groups) const {
+    (void)groups;   // the proof is about the input: the groups any engine found follow from it
+    if (!valueAutomaton_ || valueStart > input.size()) return false;
+    for (char c : input.substr(valueStart)) {
+        if (!ValueAutomaton::valueBytes()[static_cast<unsigned char>(c)]) return false;
+    }
+    return valueAutomaton_->valueCannotMatter(input.substr(0, valueStart));
 }
 
 }  // namespace nj::rules

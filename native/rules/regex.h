@@ -2,6 +2,7 @@
 // translation provably means the same and on PCRE2 (JIT, match limit) otherwise.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,6 +46,19 @@ public:
     // An RE2 pattern (default options but no error logging) that matches every input this
     // pattern matches: on RE2 the pattern itself, on PCRE2 its prefilter; empty if there is none.
     virtual const std::string& re2Superset() const = 0;
+
+    // The value memo (engine.cpp): a pattern input is a prefix (bean, attribute) followed by a
+    // value that changes from scrape to scrape. valueBytes() is null when this pattern cannot
+    // prove anything about values; otherwise the bytes a value may hold for the proof to cover it.
+    // groupsHoldForAnyValue: given a successful match of input (groups), whether every input
+    // that differs only from valueStart on, by bytes valueBytes() allows, matches with the same
+    // groups 1..n. Group 0 (the whole input) differs, of course.
+    using ByteSet = std::array<bool, 256>;
+    virtual const ByteSet* valueBytes() const { return nullptr; }
+    virtual bool groupsHoldForAnyValue(std::string_view input, size_t valueStart, const MatchGroups& groups) const {
+        (void)input, (void)valueStart, (void)groups;
+        return false;
+    }
 };
 
 // Expands a replacement template with Java Matcher.replaceAll rules (spec §5.4) against

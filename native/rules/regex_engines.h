@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "rules/regex.h"
+#include "rules/value_automaton.h"
 
 namespace re2 {
 class RE2;
@@ -49,6 +50,9 @@ public:
     const std::string& pcre2Reason() const override { return pcre2Reason_; }
     const std::string& re2Superset() const override { return re2_ ? enginePattern_ : prefilterPattern_; }
 
+    const ByteSet* valueBytes() const override;
+    bool groupsHoldForAnyValue(std::string_view input, size_t valueStart, const MatchGroups& groups) const override;
+
     const std::string& enginePattern() const { return enginePattern_; }       // what decides the match
     const std::string& prefilterPattern() const { return prefilterPattern_; } // RE2 superset, or empty
 
@@ -73,6 +77,7 @@ private:
     mutable std::once_flag groupFinderOnce_;
     mutable std::unique_ptr<Pcre2Program> groupFinder_;
     mutable std::atomic<bool> limitHit_{false};
+    std::unique_ptr<ValueAutomaton> valueAutomaton_;   // the value memo's proof, or null
 };
 
 }  // namespace nj::rules

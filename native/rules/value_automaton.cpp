@@ -1,0 +1,247 @@
+#include "rules/value_automaton.h"
+
+#include <optional>
+
+namespace nj::rules {
+namespace {
+
+bool takes(const std::array<uint64_t, 2>& bytes, unsigned char c) {
+    return c < 128 && (bytes[c / 64] >> (c % 64) & 1) != 0;
+}
+
+std::array<uint64_t, 2> asciiOf(const javaregex::CodePointSet& set) {
+    std::array<uint64_t, 2> out{};
+    for (const auto& range : set.ranges()) {
+        for (char32_t c = range.first; c <= range.last && c < 128; c++) out[c / 64] |= uint64_t{1} << (c % 64);
+    }
+    return out;
+}
+
+}  // namespace
+
+const ValueAutomaton::ByteSet& ValueAutomaton::valueBytes() {
+    static const ByteSet bytes = [] {
+        ByteSet b{};
+        for (unsigned char c : std::string_view("0123456789.-+ENaInfitytruefals")) b[c] = true;
+        return b;
+    }();
+    return bytes;
+}
+
+class ValueAutomaton::Builder {
+public:
+    explicit Builder(std::vector<State>& states) : states_(states) {}
+
+    // A fragment: entry state and the (state, which-out) pairs to patch.
+    struct Frag {
+        uint32_t start;
+        std::vector<std::pair<uint32_t, int>> exits;
+    };
+
+    std::optional<Frag> build(const javaregex::Node& node) {
+        using javaregex::NodeKind;
+        if (states_.size() > kMaxStates) return std::nullopt;
+        switch (node.kind) {
+            case NodeKind::Empty: return jump();
+            case NodeKind::Class: {
+                if (!node.cls.isExactSet()) return std::nullopt;   // properties, Unicode folding
+                uint32_t s = add(State::Kind::Byte);
+                states_[s].bytes = asciiOf(node.cls.set);
+                return Frag{s, {{s, 1}}};
+            }
+            case NodeKind::Sequence: {
+                std::optional<Frag> whole = jump();
+                for (const auto& child : node.children) {
+                    std::optional<Frag> next = build(child);
+                    if (!next) return std::nullopt;
+                    whole = concat(*whole, *next);
+                }
+                return whole;
+            }
+            case NodeKind::Alternation: {
+                if (node.children.empty()) return jump();
+                std::optional<Frag> result = build(node.children.back());
+                if (!result) return std::nullopt;
+                for (size_t i = node.children.size() - 1; i-- > 0;) {
+                    std::optional<Frag> left = build(node.children[i]);
+                    if (!left) return std::nullopt;
+                    uint32_t split = add(State::Kind::Split);
+                    states_[split].out = left->start;
+                    states_[split].out2 = result->start;
+                    Frag joined{split, left->exits};
+                    joined.exits.insert(joined.exits.end(), result->exits.begin(), result->exits.end());
+                    result = joined;
+                }
+                return result;
+            }
+            case NodeKind::Group:
+                if (node.group != javaregex::GroupKind::Capturing && node.group != javaregex::GroupKind::NonCapturing)
+                    return std::nullopt;
+                if (node.lineBreak || node.children.size() != 1) return std::nullopt;
+                return build(node.children[0]);
+            case NodeKind::Repeat: {
+                if (node.repeat == javaregex::RepeatKind::Possessive || node.children.size() != 1) return std::nullopt;
+                if (node.min > kMaxCopies || (node.max != javaregex::kUnbounded && node.max > kMaxCopies)) return std::nullopt;
+                std::optional<Frag> whole = jump();
+                for (int64_t i = 0; i < node.min; i++) {
+                    std::optional<Frag> copy = build(node.children[0]);
+                    if (!copy) return std::nullopt;
+                    whole = concat(*whole, *copy);
+                }
+                if (node.max == javaregex::kUnbounded) {
+                    std::optional<Frag> body = build(node.children[0]);
+                    if (!body) return std::nullopt;
+                    uint32_t split = add(State::Kind::Split);   // loop: body again, or leave
+                    states_[split].out = body->start;
+                    patch(body->exits, split);
+                    return concat(*whole, Frag{split, {{split, 2}}});
+                }
+                for (int64_t i = node.min; i < node.max; i++) {
+                    std::optional<Frag> body = build(node.children[0]);
+                    if (!body) return std::nullopt;
+                    uint32_t split = add(State::Kind::Split);   // optional copy
+                    states_[split].out = body->start;
+                    Frag optional{split, body->exits};
+                    optional.exits.push_back({split, 2});
+                    whole = concat(*whole, optional);
+                }
+                return whole;
+            }
+            default: return std::nullopt;   // assertions, back-references, \X
+        }
+    }
+
+    void patch(const std::vector<std::pair<uint32_t, int>>& exits, uint32_t target) {
+        for (const auto& [state, which] : exits) (which == 1 ? states_[state].out : states_[state].out2) = target;
+    }
+
+private:
+    static constexpr size_t kMaxStates = 4096;
+
+    uint32_t add(State::Kind kind) {
+        states_.push_back(State{});
+        states_.back().kind = kind;
+        return static_cast<uint32_t>(states_.size() - 1);
+    }
+    Frag jump() {
+        uint32_t s = add(State::Kind::Jump);
+        return Frag{s, {{s, 1}}};
+    }
+    Frag concat(const Frag& a, const Frag& b) {
+        patch(a.exits, b.start);
+        return Frag{a.start, b.exits};
+    }
+
+    std::vector<State>& states_;
+};
+
+std::unique_ptr<ValueAutomaton> ValueAutomaton::build(const javaregex::Node& pattern) {
+    std::unique_ptr<ValueAutomaton> automaton(new ValueAutomaton());
+    Builder builder(automaton->states_);
+    std::optional<Builder::Frag> body = builder.build(pattern);
+    if (!body) return nullptr;
+    automaton->states_.push_back(State{});
+    automaton->states_.back().kind = State::Kind::Match;
+    const uint32_t match = static_cast<uint32_t>(automaton->states_.size() - 1);
+    builder.patch(body->exits, match);
+    automaton->start_ = body->start;
+    const size_t n = automaton->states_.size();
+
+    // Live states: the match is reachable from them reading value bytes only (or nothing).
+    std::array<uint64_t, 2> valueMask{};
+    for (unsigned c = 0; c < 128; c++) {
+        if (valueBytes()[c]) valueMask[c / 64] |= uint64_t{1} << (c % 64);
+    }
+    auto& live = automaton->live_;
+    live.assign(n, false);
+    live[match] = true;
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (size_t i = 0; i < n; i++) {
+            if (live[i]) continue;
+            const State& s = automaton->states_[i];
+            bool now = false;
+            switch (s.kind) {
+                case State::Kind::Jump: now = live[s.out]; break;
+                case State::Kind::Split: now = live[s.out] || live[s.out2]; break;
+                case State::Kind::Byte:
+                    now = ((s.bytes[0] & valueMask[0]) | (s.bytes[1] & valueMask[1])) != 0 && live[s.out];
+                    break;
+                case State::Kind::Match: now = true; break;
+            }
+            if (now) {
+                live[i] = true;
+                changed = true;
+            }
+        }
+    }
+    // P must not match the empty string: it could then match at the very end, after any value.
+    std::vector<uint32_t> list, mark(n, 0);
+    automaton->closure(automaton->start_, list, mark, 1);
+    for (uint32_t s : list) {
+        if (automaton->states_[s].kind == State::Kind::Match) return nullptr;
+    }
+    return automaton;
+}
+
+// Adds the Byte and Match states reachable from `state` without reading (a Pike VM's list).
+void ValueAutomaton::closure(uint32_t state, std::vector<uint32_t>& list, std::vector<uint32_t>& mark,
+                             uint32_t generation) const {
+    std::vector<uint32_t> stack{state};
+    while (!stack.empty()) {
+        uint32_t s = stack.back();
+        stack.pop_back();
+        if (mark[s] == generation) continue;
+        mark[s] = generation;
+        const State& st = states_[s];
+        switch (st.kind) {
+            case State::Kind::Jump: stack.push_back(st.out); break;
+            case State::Kind::Split:
+                stack.push_back(st.out2);
+                stack.push_back(st.out);
+                break;
+            case State::Kind::Byte:
+            case State::Kind::Match: list.push_back(s); break;
+        }
+    }
+}
+
+bool ValueAutomaton::valueCannotMatter(std::string_view fixed) const {
+    const size_t n = states_.size();
+    thread_local std::vector<uint32_t> current, next, mark;
+    if (mark.size() < n) mark.assign(n, 0);
+    thread_local uint32_t generation = 0;
+    auto fresh = [&] {
+        if (++generation == 0) {   // wrapped: clear the marks once
+            std::fill(mark.begin(), mark.end(), 0);
+            generation = 1;
+        }
+        return generation;
+    };
+    // Every start up to the end of fixed at once: the states some match of P can be in there.
+    current.clear();
+    closure(start_, current, mark, fresh());
+    for (char ch : fixed) {
+        const unsigned char c = static_cast<unsigned char>(ch);
+        if (c >= 128 || c == '\n' || c == '\r') return false;
+        next.clear();
+        const uint32_t g = fresh();
+        for (uint32_t s : current) {
+            const State& st = states_[s];
+            if (st.kind == State::Kind::Byte && takes(st.bytes, c)) closure(st.out, next, mark, g);
+        }
+        closure(start_, next, mark, g);   // a match may also start at the next character
+        current.swap(next);
+    }
+    // One value byte from any of those states must leave every path unable to finish.
+    for (uint32_t s : current) {
+        const State& st = states_[s];
+        if (st.kind != State::Kind::Byte || !live_[st.out]) continue;
+        for (unsigned c = 0; c < 128; c++) {
+            if (valueBytes()[c] && takes(st.bytes, static_cast<unsigned char>(c))) return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace nj::rules

@@ -1,0 +1,176 @@
+// The value memo (engine.h, value_automaton.h): a rule's result is reused across scrapes only
+// when its match cannot depend on the value. The proof is checked on chosen patterns, then held
+// to plain matching on every real-world config (each input matched again with other values),
+// and the engine with its memo is held to a fresh engine scrape after scrape.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rules/config.h"
+#include "rules/regex_engines.h"
+#include "rules_attribute_shapes.h"
+#include "rules_test_support.h"
+
+namespace nj::rules {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The value texts the proof covers (Long, Double, Float, Boolean): the memo must give the
+// same answer for every one of them.
+const std::vector<std::string> kValues = {"0",  "7",         "-12",   "12345678901", "1.5",  "-0.25", "1.0E10",
+                                          "9.9E-5", "NaN", "Infinity", "-Infinity", "true", "false", ""};
+
+bool holds(std::string_view javaPattern, const std::string& fixed, const std::string& value) {
+    auto pattern = JavaPattern::compile(javaPattern);
+    EXPECT_TRUE(pattern) << javaPattern;
+    if (!pattern) return false;
+    const std::string input = fixed + value;
+    MatchGroups groups;
+    EXPECT_TRUE((*pattern)->match(input, groups)) << javaPattern << " on " << input;
+    return (*pattern)->groupsHoldForAnyValue(input, fixed.size(), groups);
+}
+
+TEST(ValueMemoProof, HoldsExactlyWhereNoMatchCanReachTheValue) {
+    const std::string log = "kafka.log<type=Log, name=Size, topic=t-1, partition=3><>Value: ";
+    EXPECT_TRUE(holds("kafka.(\\w+)<type=(.+), name=(.+), (.+)=(.+), (.+)=(.+)><>Value", log, "12345"));
+    EXPECT_TRUE(holds("kafka.(\\w+)<type=(.+), name=(.+)><>(Count|Value)", "kafka.c<type=P, name=U><>Value: ", "0"));
+    EXPECT_TRUE(holds("><>(\\w+)", log, "1.5"));          // \w+ stops at ':'
+    EXPECT_TRUE(holds(".*Value", log, "true"));           // 'V' is never in a value
+    EXPECT_TRUE(holds("(.+)<type=(.+)>", log, "NaN"));    // '>' neither
+
+    EXPECT_FALSE(holds("Value: (\\d+)", log, "12"));       // the group is the value
+    EXPECT_FALSE(holds("(\\d+)", log, "12"));              // matches inside the value
+    EXPECT_FALSE(holds("Value(.*)", log, "12"));           // .* runs into the value
+    EXPECT_FALSE(holds("(.+)e", log, "true"));             // the rightmost 'e' may be the value's
+    EXPECT_FALSE(holds("Value: 1", log, "12"));            // a literal that ends inside the value
+    EXPECT_FALSE(holds("(.*)", log, "5"));
+    // A value with bytes outside the covered set (a String's text) is never proven.
+    EXPECT_FALSE(holds("kafka.(\\w+)<type=(.+)", log, "some text"));
+    EXPECT_FALSE(holds("kafka.(\\w+)<type=(.+)", log, "1:2"));
+}
+
+TEST(ValueMemoProof, NotOfferedOutsideThePlainLanguageSubset) {
+    for (const char* javaPattern : {"kafka.(\\w+)<type=(?!RequestMetrics)(.+)><>Count", "(a)\\1", "\\bValue",
+                                    "Value$", "a)|(b", "(?<=x)y", "(?>a+)b", "a++b", "(x)?", "a{20}"}) {
+        auto pattern = JavaPattern::compile(javaPattern);
+        ASSERT_TRUE(pattern) << javaPattern;
+        EXPECT_EQ((*pattern)->valueBytes(), nullptr) << javaPattern;
+    }
+}
+
+// Every input of every real-world config that the proof accepts gives the same match and the
+// same groups with every other value; and the pool holds inputs whose groups do change with
+// the value (so a proof that accepted everything would fail here).
+TEST(ValueMemoProof, ProvenMatchesAreTheSameForEveryValueOnEveryRealWorldConfig) {
+    size_t proven = 0, valueDependent = 0, configs = 0;
+    for (const fs::directory_entry& entry : fs::recursive_directory_iterator(fs::path(NJ_SHARED_DIR) / "realworld")) {
+        const std::string ext = entry.path().extension().string();
+        if (ext != ".yml" && ext != ".yaml") continue;
+        Result<Config> config = loadConfigFile(entry.path().string());
+        if (!config) continue;
+        configs++;
+        std::vector<std::string> sources;
+        for (const Rule& rule : config->rules) {
+            if (rule.pattern) sources.push_back(*rule.pattern);
+        }
+        std::vector<shapes::Attribute> attributes = shapes::realisticAttributes();
+        for (auto& a : shapes::randomAttributes(sources, static_cast<unsigned>(configs), 1500)) attributes.push_back(a);
+        for (const std::string& source : sources) {
+            auto pattern = JavaPattern::compile(source);
+            ASSERT_TRUE(pattern) << source;
+            for (const shapes::Attribute& a : attributes) {
+                const std::string fixed = a.beanPart + a.name + ": ";
+                const std::string input = fixed + a.value;   // the groups view it
+                MatchGroups first;
+                if (!(*pattern)->match(input, first)) continue;
+                const bool proof = (*pattern)->groupsHoldForAnyValue(input, fixed.size(), first);
+                bool differs = false;
+                for (const std::string& value : kValues) {
+                    const std::string otherInput = fixed + value;
+                    MatchGroups other;
+                    const bool matched = (*pattern)->match(otherInput, other);
+                    bool same = matched && other.groups.size() == first.groups.size();
+                    for (size_t g = 1; same && g < first.groups.size(); g++) {
+                        const auto& x = first.groups[g];
+                        const auto& y = other.groups[g];
+                        same = x.has_value() == y.has_value() &&
+                               (!x || (*x == *y && x->data() - first.groups[0]->data() ==
+                                                      y->data() - other.groups[0]->data()));
+                    }
+                    differs = differs || !same;
+                    EXPECT_TRUE(same || !proof) << entry.path().filename() << ": " << source << " on " << fixed
+                                                << a.value << " and " << value;
+                }
+                proven += proof;
+                valueDependent += differs;
+            }
+        }
+    }
+    EXPECT_GE(configs, 15u);
+    EXPECT_GE(proven, 500u);
+    EXPECT_GE(valueDependent, 20u);
+}
+
+using enginetest::SnapshotBuilder;
+
+// A snapshot of the realistic attributes without composite keys, the value of each chosen by
+// the round: Long, Double (infinite too), Boolean, or String, with or without a description.
+Snapshot snapshotWithValues(size_t round) {
+    SnapshotBuilder b;
+    size_t i = 0;
+    for (const shapes::Attribute& a : shapes::realisticAttributes()) {
+        if (a.beanPart.find("><>") == std::string::npos) continue;
+        const size_t open = a.beanPart.find('<');
+        std::string properties = a.beanPart.substr(open + 1, a.beanPart.size() - open - 4);
+        for (size_t at; (at = properties.find(", ")) != std::string::npos;) properties.erase(at + 1, 1);
+        Bean& bean = b.bean(a.beanPart.substr(0, open), properties);
+        const size_t k = (i++ * 7 + round * 3) % 5;
+        const Node* value = k == 0   ? b.longValue(static_cast<int64_t>(round * 1000 + i))
+                            : k == 1 ? b.doubleValue(0.5 * static_cast<double>(round) - 1)
+                            : k == 2 ? b.boolValue(round % 2 == 0)
+                            : k == 3 ? b.doubleValue(round == 1 ? std::numeric_limits<double>::infinity() : 1e10)
+                                     : b.text(round == 0 ? "running" : "9");
+        b.attribute(bean, a.name, value, i % 3 == 0 ? "described" : nullptr);
+    }
+    return std::move(b.snapshot);
+}
+
+std::vector<std::string> rendered(const Engine::Output& out) {
+    std::vector<std::string> lines;
+    for (const expo::RawSample& s : out.samples) {
+        lines.push_back(s.name + "{" + enginetest::labelsOf(s) + "} " + std::to_string(s.value) + " " +
+                        std::to_string(static_cast<int>(s.type)) + " help=" + std::string(s.help) +
+                        " objectName=" + std::string(s.objectName));
+    }
+    return lines;
+}
+
+TEST(ValueMemo, EngineWithItsMemoAnswersAsAFreshEngineScrapeAfterScrape) {
+    size_t memoised = 0;
+    for (const char* file : {"strimzi-kafka-metrics-config.yml", "seed-kafka-rules.yml",
+                             "jmx_exporter-examples/kafka-2_0_0.yml", "jmx_exporter-examples/tomcat.yml",
+                             "jmx_exporter-examples/cassandra.yml"}) {
+        const fs::path path = fs::path(NJ_SHARED_DIR) / "realworld" / file;
+        ASSERT_TRUE(fs::exists(path)) << path;
+        auto shared = std::make_shared<const Config>(std::move(loadConfigFile(path.string())).value());
+        auto kept = std::move(Engine::create(shared)).value();
+        for (size_t round = 0; round < 4; round++) {
+            const Snapshot snapshot = snapshotWithValues(round);
+            Engine::Output memoOut = kept->collect(snapshot);
+            Engine::Output freshOut = std::move(Engine::create(shared)).value()->collect(snapshot);
+            EXPECT_EQ(rendered(memoOut), rendered(freshOut)) << file << " round " << round;
+            EXPECT_EQ(memoOut.abortReason, freshOut.abortReason);
+        }
+        memoised += kept->memoEntries();
+    }
+    EXPECT_GE(memoised, 10u);   // the memo was used, so the comparison above means something
+}
+
+}  // namespace
+}  // namespace nj::rules
