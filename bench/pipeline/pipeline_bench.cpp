@@ -1,0 +1,61 @@
+// The agent's native half of a scrape, outside the JVM, on a recorded walk: decode, rules,
+// families, text. For profiling the native cost (perf, callgrind) without a JVM's noise.
+// Usage: nj_pipeline_bench WALK_FILE CONFIG_FILE [ROUNDS]
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "exposition/families.h"
+#include "exposition/text_writer.h"
+#include "jvm/snapshot_decoder.h"
+#include "rules/config.h"
+#include "rules/engine.h"
+
+using Clock = std::chrono::steady_clock;
+
+int main(int argc, char** argv) {
+    if (argc < 3) {
+        std::cerr << "usage: nj_pipeline_bench WALK_FILE CONFIG_FILE [ROUNDS]\n";
+        return 2;
+    }
+    std::ifstream in(argv[1], std::ios::binary);
+    std::string walk((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto config = nj::rules::loadConfigFile(argv[2]);
+    if (!config) {
+        std::cerr << config.error().message << "\n";
+        return 1;
+    }
+    auto engine = nj::rules::Engine::create(std::make_shared<const nj::rules::Config>(std::move(config).value()));
+    if (!engine) {
+        std::cerr << engine.error().message << "\n";
+        return 1;
+    }
+    int rounds = argc > 3 ? std::atoi(argv[3]) : 20;
+    nj::expo::SampleOrders orders;
+    double total[4] = {0, 0, 0, 0};
+    size_t bytes = 0;
+    for (int r = 0; r < rounds; ++r) {
+        auto t0 = Clock::now();
+        auto decoded = nj::jvm::decodeWalk(walk);
+        auto t1 = Clock::now();
+        auto output = (*engine)->collect(decoded->snapshot);
+        auto t2 = Clock::now();
+        decoded->snapshot = nj::rules::Snapshot{};
+        auto families = nj::expo::assembleJmxFamilies(std::move(output.samples), &orders);
+        output.texts = nj::expo::TextArena{};
+        auto t3 = Clock::now();
+        std::string text;
+        nj::expo::writeText004(*families, text);
+        auto t4 = Clock::now();
+        bytes = text.size();
+        if (r == 0) continue;
+        auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+        total[0] += ms(t0, t1); total[1] += ms(t1, t2); total[2] += ms(t2, t3); total[3] += ms(t3, t4);
+    }
+    int n = rounds - 1;
+    std::printf("decode %.2f  rules %.2f  families %.2f  text %.2f  total %.2f ms  (%zu bytes)\n", total[0] / n,
+                total[1] / n, total[2] / n, total[3] / n, (total[0] + total[1] + total[2] + total[3]) / n, bytes);
+}
