@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -255,6 +256,7 @@ Scraper::Scraper(std::string configFile, Result<rules::Config> initial, std::str
       refusal_(std::move(refusal)),
       servesTls_(initial && initial->httpServer.ssl),
       walk_(std::make_unique<Walk>()) {
+    if (const char* path = std::getenv("NJ_RECORD_WALK")) recordWalkTo_ = path;
     walk_->loadedTime = modificationTime(configFile_);
     if (initial && !initial->agentModeError.empty()) initial = makeError(initial->agentModeError);
     if (initial) {
@@ -435,6 +437,11 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
     if (!bytes) {
         w.self.error = true;
         return failure(500, "An Exception occurred while scraping metrics: " + bytes.error().message);
+    }
+    if (!recordWalkTo_.empty()) {
+        Status recorded = writeFileAtomically(recordWalkTo_, *bytes);
+        logLine(recorded ? "recorded a walk in " + recordWalkTo_ : "NJ_RECORD_WALK: " + recorded.error().message);
+        recordWalkTo_.clear();
     }
     Result<jvm::DecodedWalk> decoded = jvm::decodeWalk(std::move(bytes).value());
     if (!decoded) return failure(500, "An Exception occurred while scraping metrics: " + decoded.error().message);

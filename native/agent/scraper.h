@@ -69,6 +69,8 @@ private:
     void noteLoaded(const rules::Config& config);
 
     const std::string configFile_;
+    // NJ_RECORD_WALK: a file the next walk's bytes are written to, once (for nj_pipeline_bench).
+    std::string recordWalkTo_;
     const std::string refusal_;
     const bool servesTls_;         // the start-up config had httpServer.ssl (see agent/tls_serving.h)
     std::unique_ptr<Walk> walk_;   // state owned by the scrape thread

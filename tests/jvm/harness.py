@@ -319,11 +319,13 @@ class JvmLauncher:
     def start(self, jdk: Jdk, app_args: list[str], agent_argument: str | None = None, *,
               via: str = "agentpath", port: int | None = None,
               jvm_options: tuple[str, ...] = FAST_JVM_OPTIONS, extra_options: tuple[str, ...] = (),
-              main_class: str = FIXTURE_MAIN, name: str = "jvm", commands: bool = False) -> Jvm:
+              main_class: str = FIXTURE_MAIN, name: str = "jvm", commands: bool = False,
+              env_extra: dict[str, str] | None = None) -> Jvm:
         """Starts `main_class` on `jdk`; with `agent_argument`, loads the agent via
         -agentpath (via="agentpath") or the JAVA_TOOL_OPTIONS variable (via="java_tool_options").
         `commands`: stdin is a pipe, for the fixture's `commands` mode (Jvm.ask)."""
         env = clean_env()
+        env.update(env_extra or {})
         command = [jdk.tool("java"), *jvm_options, *extra_options]
         env_note = ""
         if agent_argument is not None:

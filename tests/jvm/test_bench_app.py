@@ -6,6 +6,8 @@ The expected names and labels follow from the rules in
 beans bench/README.md lists, not from the agent's output."""
 
 import os
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -60,3 +62,33 @@ def test_kafka_broker_app_is_exported_by_the_strimzi_rules(tmp_path, bench_class
     # Every Count and percentile rule excludes RequestMetrics, and no rule takes a meter's rates.
     assert not [n for n in families if n.startswith("kafka_network")]
     assert not [n for n in families if "rate" in n]
+
+
+def test_a_recorded_walk_runs_in_the_pipeline_bench(tmp_path, bench_classes, agent):
+    """NJ_RECORD_WALK writes one walk's bytes; nj_pipeline_bench (bench/README.md) replays them
+    through decode, rules, families and text: the same kafka series as the scrape."""
+    pipeline_bench = Path(os.environ["NJ_BUILD"]) / "bench/pipeline/nj_pipeline_bench"
+    if not pipeline_bench.exists():
+        pytest.skip("nj_pipeline_bench is not built here")
+    walk = tmp_path / "walk.bin"
+    launcher = JvmLauncher(tmp_path, bench_classes, agent)
+    try:
+        port = free_port()
+        jvm = launcher.start(DEBIAN_17, ["--topics", "2", "--partitions", "2"], f"{port}:{STRIMZI}",
+                             port=port, main_class="nativejmx.bench.KafkaBroker", name="kafka",
+                             env_extra={"NJ_RECORD_WALK": str(walk)})
+        jvm.wait_for_stdout("kafka-broker: ready", timeout=60)
+        assert scrape(port, timeout=60).status == 200
+        assert scrape(port, timeout=60).status == 200
+        recorded = [line for line in jvm.nativejmx_lines() if "recorded a walk" in line]
+        assert recorded and str(walk) in recorded[0], jvm.describe()
+        assert len(recorded) == 1, "recorded once, not at every scrape"
+    finally:
+        launcher.close()
+    run = subprocess.run([str(pipeline_bench), str(walk), str(STRIMZI), "3"], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    found = re.search(r"decode [\d.]+ +rules [\d.]+ +families [\d.]+ +text [\d.]+ +total [\d.]+ ms +\((\d+) bytes\)",
+                      run.stdout)
+    assert found, run.stdout
+    assert int(found.group(1)) > 2000   # 2x2's kafka series and the JVM's own beans, in text
