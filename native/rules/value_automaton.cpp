@@ -1,5 +1,6 @@
 #include "rules/value_automaton.h"
 
+#include <algorithm>
 #include <optional>
 
 namespace nj::rules {
@@ -187,7 +188,8 @@ std::unique_ptr<ValueAutomaton> ValueAutomaton::build(const javaregex::Node& pat
 // Adds the Byte and Match states reachable from `state` without reading (a Pike VM's list).
 void ValueAutomaton::closure(uint32_t state, std::vector<uint32_t>& list, std::vector<uint32_t>& mark,
                              uint32_t generation) const {
-    std::vector<uint32_t> stack{state};
+    thread_local std::vector<uint32_t> stack;   // reused: this runs for every state and character
+    stack.assign(1, state);
     while (!stack.empty()) {
         uint32_t s = stack.back();
         stack.pop_back();
@@ -206,42 +208,54 @@ void ValueAutomaton::closure(uint32_t state, std::vector<uint32_t>& list, std::v
     }
 }
 
-bool ValueAutomaton::valueCannotMatter(std::string_view fixed) const {
-    const size_t n = states_.size();
-    thread_local std::vector<uint32_t> current, next, mark;
-    if (mark.size() < n) mark.assign(n, 0);
-    thread_local uint32_t generation = 0;
-    auto fresh = [&] {
-        if (++generation == 0) {   // wrapped: clear the marks once
-            std::fill(mark.begin(), mark.end(), 0);
-            generation = 1;
-        }
-        return generation;
-    };
-    // Every start up to the end of fixed at once: the states some match of P can be in there.
-    current.clear();
-    closure(start_, current, mark, fresh());
-    for (char ch : fixed) {
-        const unsigned char c = static_cast<unsigned char>(ch);
-        if (c >= 128 || c == '\n' || c == '\r') return false;
-        next.clear();
-        const uint32_t g = fresh();
-        for (uint32_t s : current) {
-            const State& st = states_[s];
-            if (st.kind == State::Kind::Byte && takes(st.bytes, c)) closure(st.out, next, mark, g);
-        }
-        closure(start_, next, mark, g);   // a match may also start at the next character
-        current.swap(next);
-    }
-    // One value byte from any of those states must leave every path unable to finish.
-    for (uint32_t s : current) {
+int32_t ValueAutomaton::intern(std::vector<uint32_t> set) const {
+    std::sort(set.begin(), set.end());
+    if (auto it = dfaIndex_.find(set); it != dfaIndex_.end()) return it->second;
+    if (dfa_.size() >= kMaxDfaStates) return -1;
+    DfaState state;
+    state.next.fill(-2);
+    for (uint32_t s : set) {
         const State& st = states_[s];
         if (st.kind != State::Kind::Byte || !live_[st.out]) continue;
         for (unsigned c = 0; c < 128; c++) {
-            if (valueBytes()[c] && takes(st.bytes, static_cast<unsigned char>(c))) return false;
+            if (valueBytes()[c] && takes(st.bytes, static_cast<unsigned char>(c))) state.valueCanMatter = true;
         }
     }
-    return true;
+    state.nfa = set;
+    const auto id = static_cast<int32_t>(dfa_.size());
+    dfa_.push_back(std::move(state));
+    dfaIndex_.emplace(std::move(set), id);
+    return id;
+}
+
+int32_t ValueAutomaton::step(int32_t from, unsigned char c) const {
+    if (int32_t known = dfa_[static_cast<size_t>(from)].next[c]; known != -2) return known;
+    std::vector<uint32_t> next, mark(states_.size(), 0);
+    for (uint32_t s : dfa_[static_cast<size_t>(from)].nfa) {
+        const State& st = states_[s];
+        if (st.kind == State::Kind::Byte && takes(st.bytes, c)) closure(st.out, next, mark, 1);
+    }
+    closure(start_, next, mark, 1);   // a match may also start at the next character
+    const int32_t to = intern(std::move(next));
+    dfa_[static_cast<size_t>(from)].next[c] = to;
+    return to;
+}
+
+bool ValueAutomaton::valueCannotMatter(std::string_view fixed) const {
+    std::lock_guard lock(mu_);
+    if (dfa_.empty()) {
+        std::vector<uint32_t> first, mark(states_.size(), 0);
+        closure(start_, first, mark, 1);
+        if (intern(std::move(first)) != 0) return false;
+    }
+    int32_t state = 0;   // before the first character: only P's start
+    for (char ch : fixed) {
+        const unsigned char c = static_cast<unsigned char>(ch);
+        if (c >= 128 || c == '\n' || c == '\r') return false;
+        state = step(state, c);
+        if (state < 0) return false;   // too many states: no proof, the rule is matched as usual
+    }
+    return !dfa_[static_cast<size_t>(state)].valueCanMatter;
 }
 
 }  // namespace nj::rules

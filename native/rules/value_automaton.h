@@ -14,7 +14,9 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string_view>
 #include <vector>
 
@@ -50,10 +52,25 @@ private:
     class Builder;
 
     void closure(uint32_t state, std::vector<uint32_t>& list, std::vector<uint32_t>& mark, uint32_t generation) const;
+    // The DFA state (a set of NFA states, built on first use) after `from` reads c; -1: too many.
+    int32_t step(int32_t from, unsigned char c) const;
+    int32_t intern(std::vector<uint32_t> set) const;   // with mu_ held
 
     std::vector<State> states_;
     uint32_t start_ = 0;
     std::vector<bool> live_;   // acceptance reachable through value bytes only (or none)
+
+    // Subset construction on demand, shared by every input: one lookup per character. A state
+    // is the set of NFA states some match of P can be in at that point, starts included.
+    struct DfaState {
+        std::vector<uint32_t> nfa;            // sorted
+        std::array<int32_t, 128> next;        // -2: not computed yet
+        bool valueCanMatter = false;          // one value byte can lead to a match
+    };
+    static constexpr size_t kMaxDfaStates = 512;   // at most ~300 kB a pattern
+    mutable std::mutex mu_;
+    mutable std::vector<DfaState> dfa_;
+    mutable std::map<std::vector<uint32_t>, int32_t> dfaIndex_;
 };
 
 }  // namespace nj::rules
