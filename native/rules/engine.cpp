@@ -410,9 +410,11 @@ private:
                 if (found != nullptr) {
                     found->second.touched = engine_.generation_;
                     engine_.memoUsed_.push_back(found);
+                    // The texts the sample views stay in the memo until the next collect():
+                    // help in memoHelps_, the _objectname in the key (the input before ": ").
                     Engine::CachedMatch match = found->second.match;
-                    match.objectName = objectNameOf(*input_);
-                    emit(std::move(match), leaf);
+                    match.objectName = std::string_view(found->first).substr(0, objectNameOf(*input_).size());
+                    emit(std::move(match), leaf, true);
                     return {index};
                 }
             }
@@ -431,12 +433,15 @@ private:
                 touch(entry);
             }
             if (memoizable && compiled.pattern->groupsHoldForAnyValue(*input_, valueStart, groups_)) {
-                Engine::Memo::value_type& stored = *engine_.memo_.try_emplace(memoKey_).first;
+                auto [slot, inserted] = engine_.memo_.try_emplace(memoKey_);
+                Engine::Memo::value_type& stored = *slot;
                 engine_.memoUsed_.push_back(&stored);
                 Engine::MemoEntry& entry = stored.second;
-                entry.helpText = match.help;
+                if (!inserted) engine_.releaseMemoHelp(entry.match.help);   // not expected: the lookup missed
+                auto help = engine_.memoHelps_.try_emplace(std::string(match.help), 0).first;
+                help->second++;
                 entry.match = match;
-                entry.match.help = entry.helpText;
+                entry.match.help = help->first;
                 entry.match.objectName = {};
                 entry.touched = engine_.generation_;
             }
@@ -513,7 +518,8 @@ private:
     }
 
     // Step 5 of spec §5.3: the sample value, then the sample. By value: a fresh match is moved in.
-    void emit(Engine::CachedMatch m, const Leaf& leaf) {
+    // textsLast: m's help and objectName outlive the samples (the memo's), so they are not copied.
+    void emit(Engine::CachedMatch m, const Leaf& leaf, bool textsLast = false) {
         double value;
         if (m.ruleValue) {
             value = *m.ruleValue * m.valueFactor;
@@ -527,10 +533,10 @@ private:
         expo::RawSample& s = out_.samples.emplace_back();
         s.name = std::move(m.name);
         s.type = m.type;
-        s.help = out_.texts.intern(m.help);
+        s.help = textsLast ? m.help : out_.texts.intern(m.help);
         s.labels = std::move(m.labels);
         s.value = value;
-        s.objectName = out_.texts.keep(m.objectName);
+        s.objectName = textsLast ? m.objectName : out_.texts.keep(m.objectName);
     }
 
     Engine& engine_;
@@ -605,6 +611,11 @@ std::vector<std::string> Engine::rulesNewlyAtMatchLimit() {
     return out;
 }
 
+void Engine::releaseMemoHelp(std::string_view help) {
+    auto it = memoHelps_.find(help);
+    if (it != memoHelps_.end() && --it->second == 0) memoHelps_.erase(it);
+}
+
 Engine::Output Engine::collect(const Snapshot& snapshot, MatchObserver* observer) {
     Output out;
     out.samples.reserve(samplesAtLastScrape_);   // beans change little from scrape to scrape
@@ -617,7 +628,14 @@ Engine::Output Engine::collect(const Snapshot& snapshot, MatchObserver* observer
     }
     // Entries not used in this scrape are evicted (spec §12.1), also after an abort.
     std::erase_if(cache_, [&](const auto& entry) { return entry.second.touched != generation_; });
-    std::erase_if(memo_, [&](const auto& entry) { return entry.second.touched != generation_; });
+    for (auto it = memo_.begin(); it != memo_.end();) {
+        if (it->second.touched == generation_) {
+            ++it;
+            continue;
+        }
+        releaseMemoHelp(it->second.match.help);
+        it = memo_.erase(it);
+    }
     memoOrder_.swap(memoUsed_);   // every entry used is still there: eviction took only unused ones
     memoUsed_.clear();
     samplesAtLastScrape_ = out.samples.size();

@@ -40,7 +40,9 @@ public:
 
     struct Output {
         std::vector<expo::RawSample> samples;
-        expo::TextArena texts;    // what the samples' help and objectName view
+        // What the samples' help and objectName view, with the engine's value memo: the samples
+        // must be used (or copied) before the next collect().
+        expo::TextArena texts;
         // Set when the scrape aborted (template error, duplicate label name, ...): the samples
         // recorded before the abort are still returned, as upstream does (spec §15).
         std::optional<std::string> abortReason;
@@ -102,10 +104,7 @@ private:
     // attribute's description. Entries a scrape did not use are dropped after it, as cache_'s.
     struct MemoEntry {
         MemoEntry() = default;
-        MemoEntry(const MemoEntry&) = delete;   // match.help views helpText
-        MemoEntry& operator=(const MemoEntry&) = delete;
-        CachedMatch match;   // objectName is not kept: it is the input before the value
-        std::string helpText;
+        CachedMatch match;   // help views memoHelps_; objectName is not kept: it is in the key
         uint64_t touched = 0;
     };
     struct TextHash {
@@ -114,6 +113,9 @@ private:
     };
     using Memo = std::unordered_map<std::string, MemoEntry, TextHash, std::equal_to<>>;
     Memo memo_;
+    // The HELP texts of the memo's entries, each kept once, with the number of entries using it.
+    std::unordered_map<std::string, size_t, TextHash, std::equal_to<>> memoHelps_;
+    void releaseMemoHelp(std::string_view help);
     // The entries in the order the last scrape used them: beans come in the same order from scrape
     // to scrape, so the next key is usually the next entry here, found without hashing.
     std::vector<Memo::value_type*> memoOrder_, memoUsed_;
