@@ -7,6 +7,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "exposition/families.h"
 #include "exposition/java_double.h"
 #include "rules/naming.h"
 
@@ -441,6 +442,11 @@ private:
                 auto help = engine_.memoHelps_.try_emplace(std::string(match.help), 0).first;
                 help->second++;
                 entry.match = match;
+                // Sorted once here, as the families sort every sample's labels (spec §7.5): a
+                // hit's labels are then already in order. Label names are unique (addLabel).
+                std::sort(entry.match.labels.begin(), entry.match.labels.end(), [](const auto& a, const auto& b) {
+                    return expo::compareJavaStrings(a.name, b.name) < 0;
+                });
                 entry.match.help = help->first;
                 entry.match.objectName = {};
                 entry.touched = engine_.generation_;
