@@ -258,6 +258,42 @@ private:
         else out.append("<cache>");
     }
 
+    // The value memo's key: the input before the value, the rule, the description.
+    void buildMemoKey(std::string_view input, size_t valueStart, size_t rule, bool hasDescription,
+                      std::string_view description) {
+        memoKey_.assign(input, 0, valueStart);
+        memoKey_.push_back('\0');
+        memoKey_.append(std::to_string(rule));
+        memoKey_.push_back(hasDescription ? '\1' : '\0');
+        memoKey_.append(description);
+    }
+
+    // The sample of a memo entry for the current input (input_). Its texts stay in the memo
+    // until the next collect(): help in memoHelps_, the _objectname in the key (the input
+    // before ": ").
+    void emitMemoised(Engine::Memo::value_type& entry, const Leaf& leaf) {
+        entry.second.touched = engine_.generation_;
+        engine_.memoUsed_.push_back(&entry);
+        Engine::CachedMatch match = entry.second.match;
+        match.objectName = std::string_view(entry.first).substr(0, objectNameOf(*input_).size());
+        emit(std::move(match), leaf, true);
+    }
+
+    // Whether no rule before `rule` can match the current input (input_), whatever its value:
+    // then a later scrape may take `rule`'s memoised result without trying any. Each earlier
+    // rule must read the same input variant and be proven (Pattern::neverMatchesForAnyValue).
+    bool earlierRulesNeverMatch(size_t rule, size_t valueStart) const {
+        if (engine_.hasCache_) return false;   // cached rules see "<cache>" and skip on a hit
+        const uint8_t variant = inputVariant(*engine_.rules_[rule].rule);
+        const std::string_view fixed = std::string_view(*input_).substr(0, valueStart);
+        for (size_t r = 0; r < rule; r++) {
+            const Engine::CompiledRule& earlier = engine_.rules_[r];
+            if (earlier.pattern == nullptr || inputVariant(*earlier.rule) != variant) return false;
+            if (!earlier.pattern->neverMatchesForAnyValue(fixed)) return false;
+        }
+        return true;
+    }
+
     static bool valueBytesAllowed(std::string_view input, size_t valueStart, const Pattern::ByteSet& allowed) {
         for (size_t i = valueStart; i < input.size(); i++) {
             if (!allowed[static_cast<unsigned char>(input[i])]) return false;
@@ -375,6 +411,26 @@ private:
             }
             return inputs_[variant];
         };
+        // The attribute the last scrape saw at this point, if its rule is the first that can
+        // match whatever the value: its result, without trying any rule (see MemoEntry).
+        if (observer_ == nullptr && hit == nullptr && customLabels_.empty() &&
+            engine_.memoUsed_.size() < engine_.memoOrder_.size()) {
+            Engine::Memo::value_type* predicted = engine_.memoOrder_[engine_.memoUsed_.size()];
+            if (predicted->second.firstWhateverTheValue) {
+                const size_t index = predicted->second.match.rule;
+                const Engine::CompiledRule& compiled = engine_.rules_[index];
+                const uint8_t variant = inputVariant(*compiled.rule);
+                const std::string& in = input(variant);
+                if (valueBytesAllowed(in, valueStarts_[variant], *compiled.pattern->valueBytes())) {
+                    buildMemoKey(in, valueStarts_[variant], index, hasDescription, description);
+                    if (memoKey_ == predicted->first) {
+                        input_ = &in;
+                        emitMemoised(*predicted, leaf);
+                        return {index};
+                    }
+                }
+            }
+        }
         for (size_t v = 0; v < RuleCandidates::kVariants; v++) {
             if (engine_.candidates_->readsVariant(v)) input(v);
         }
@@ -396,11 +452,7 @@ private:
                                     engine_.memoizable_[index] &&
                                     valueBytesAllowed(*input_, valueStart, *compiled.pattern->valueBytes());
             if (memoizable) {
-                memoKey_.assign(*input_, 0, valueStart);
-                memoKey_.push_back('\0');
-                memoKey_.append(std::to_string(index));
-                memoKey_.push_back(hasDescription ? '\1' : '\0');
-                memoKey_.append(description);
+                buildMemoKey(*input_, valueStart, index, hasDescription, description);
                 Engine::Memo::value_type* found = nullptr;
                 const size_t position = engine_.memoUsed_.size();
                 if (position < engine_.memoOrder_.size() && engine_.memoOrder_[position]->first == memoKey_) {
@@ -409,13 +461,13 @@ private:
                     found = &*it;
                 }
                 if (found != nullptr) {
-                    found->second.touched = engine_.generation_;
-                    engine_.memoUsed_.push_back(found);
-                    // The texts the sample views stay in the memo until the next collect():
-                    // help in memoHelps_, the _objectname in the key (the input before ": ").
-                    Engine::CachedMatch match = found->second.match;
-                    match.objectName = std::string_view(found->first).substr(0, objectNameOf(*input_).size());
-                    emit(std::move(match), leaf, true);
+                    // Used a second time: worth proving the earlier rules out (an attribute seen
+                    // once does not pay for it, nor does the first scrape).
+                    if (!found->second.earlierRulesChecked) {
+                        found->second.earlierRulesChecked = true;
+                        found->second.firstWhateverTheValue = earlierRulesNeverMatch(index, valueStart);
+                    }
+                    emitMemoised(*found, leaf);
                     return {index};
                 }
             }
@@ -450,6 +502,7 @@ private:
                 entry.match.help = help->first;
                 entry.match.objectName = {};
                 entry.touched = engine_.generation_;
+                entry.firstWhateverTheValue = false;   // proven at the entry's second use (emitMemoised)
             }
             emit(std::move(match), leaf);
             return {index};

@@ -106,6 +106,10 @@ private:
         MemoEntry() = default;
         CachedMatch match;   // help views memoHelps_; objectName is not kept: it is in the key
         uint64_t touched = 0;
+        // No earlier rule can match this input, whatever the value: a scrape that finds this
+        // entry where the last one used it takes the result without trying any rule.
+        bool firstWhateverTheValue = false;
+        bool earlierRulesChecked = false;   // firstWhateverTheValue is decided
     };
     struct TextHash {
         using is_transparent = void;

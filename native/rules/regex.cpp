@@ -183,7 +183,10 @@ Result<std::unique_ptr<JavaPattern>> JavaPattern::compile(std::string_view javaP
     pattern->groupCount_ = parsed->groupCount;
     pattern->namedGroups_ = parsed->namedGroups;
     Result<std::string> pcre2Text = javaregex::toPcre2(*parsed);
-    if (const javaregex::Node* body = plainWrapperBody(parsed->root)) pattern->valueAutomaton_ = ValueAutomaton::build(*body);
+    if (const javaregex::Node* body = plainWrapperBody(parsed->root)) {
+        pattern->valueAutomaton_ = ValueAutomaton::build(*body);
+        if (!pattern->valueAutomaton_) pattern->supersetAutomaton_ = ValueAutomaton::build(*body, ValueAutomaton::Mode::Superset);
+    }
 
     if (choice != EngineChoice::ForcePcre2) {
         javaregex::Re2Translation re2 = javaregex::toRe2(*parsed);
@@ -281,6 +284,11 @@ bool JavaPattern::groupsHoldForAnyValue(std::string_view input, size_t valueStar
         if (!ValueAutomaton::valueBytes()[static_cast<unsigned char>(c)]) return false;
     }
     return valueAutomaton_->valueCannotMatter(input.substr(0, valueStart));
+}
+
+bool JavaPattern::neverMatchesForAnyValue(std::string_view fixed) const {
+    const ValueAutomaton* automaton = valueAutomaton_ ? valueAutomaton_.get() : supersetAutomaton_.get();
+    return automaton != nullptr && automaton->neverMatches(fixed);
 }
 
 }  // namespace nj::rules

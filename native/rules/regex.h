@@ -59,6 +59,12 @@ public:
         (void)input, (void)valueStart, (void)groups;
         return false;
     }
+    // Whether input (a fixed part, then any value of valueBytes(), which must be non-null)
+    // can never match: proven on a language holding every match of the pattern.
+    virtual bool neverMatchesForAnyValue(std::string_view fixed) const {
+        (void)fixed;
+        return false;
+    }
 };
 
 // Expands a replacement template with Java Matcher.replaceAll rules (spec §5.4) against

@@ -52,6 +52,7 @@ public:
 
     const ByteSet* valueBytes() const override;
     bool groupsHoldForAnyValue(std::string_view input, size_t valueStart, const MatchGroups& groups) const override;
+    bool neverMatchesForAnyValue(std::string_view fixed) const override;
 
     const std::string& enginePattern() const { return enginePattern_; }       // what decides the match
     const std::string& prefilterPattern() const { return prefilterPattern_; } // RE2 superset, or empty
@@ -78,6 +79,7 @@ private:
     mutable std::unique_ptr<Pcre2Program> groupFinder_;
     mutable std::atomic<bool> limitHit_{false};
     std::unique_ptr<ValueAutomaton> valueAutomaton_;   // the value memo's proof, or null
+    std::unique_ptr<ValueAutomaton> supersetAutomaton_;   // for "never matches" where the above is null
 };
 
 }  // namespace nj::rules

@@ -1,6 +1,7 @@
 #include "rules/value_automaton.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 
 namespace nj::rules {
@@ -31,7 +32,9 @@ const ValueAutomaton::ByteSet& ValueAutomaton::valueBytes() {
 
 class ValueAutomaton::Builder {
 public:
-    explicit Builder(std::vector<State>& states) : states_(states) {}
+    // superset: build a language that holds every match of the pattern where the exact build
+    // would give up (look-arounds and assertions pass, back-references and \X take anything).
+    Builder(std::vector<State>& states, bool superset) : states_(states), superset_(superset) {}
 
     // A fragment: entry state and the (state, which-out) pairs to patch.
     struct Frag {
@@ -45,7 +48,10 @@ public:
         switch (node.kind) {
             case NodeKind::Empty: return jump();
             case NodeKind::Class: {
-                if (!node.cls.isExactSet()) return std::nullopt;   // properties, Unicode folding
+                if (!node.cls.isExactSet()) {   // properties, Unicode folding
+                    if (!superset_) return std::nullopt;
+                    return anyByte();
+                }
                 uint32_t s = add(State::Kind::Byte);
                 states_[s].bytes = asciiOf(node.cls.set);
                 return Frag{s, {{s, 1}}};
@@ -75,14 +81,37 @@ public:
                 }
                 return result;
             }
-            case NodeKind::Group:
-                if (node.group != javaregex::GroupKind::Capturing && node.group != javaregex::GroupKind::NonCapturing)
-                    return std::nullopt;
-                if (node.lineBreak || node.children.size() != 1) return std::nullopt;
-                return build(node.children[0]);
+            case NodeKind::Group: {
+                const bool plain = node.group == javaregex::GroupKind::Capturing ||
+                                   node.group == javaregex::GroupKind::NonCapturing;
+                const bool lookAround = node.group != javaregex::GroupKind::Atomic && !plain;
+                if (superset_ && lookAround) return jump();   // it only ever removes matches
+                if ((!plain && !superset_) || node.children.size() != 1) return std::nullopt;
+                if (node.lineBreak && !superset_) return std::nullopt;
+                return build(node.children[0]);   // an atomic group's matches are among its body's
+            }
+            case NodeKind::Assertion:
+                if (!superset_) return std::nullopt;
+                return jump();
+            case NodeKind::BackReference:
+            case NodeKind::Grapheme: {
+                if (!superset_) return std::nullopt;
+                std::optional<Frag> any = anyByte();   // any text at all, the empty one too
+                uint32_t split = add(State::Kind::Split);
+                states_[split].out = any->start;
+                patch(any->exits, split);
+                return Frag{split, {{split, 2}}};
+            }
             case NodeKind::Repeat: {
-                if (node.repeat == javaregex::RepeatKind::Possessive || node.children.size() != 1) return std::nullopt;
-                if (node.min > kMaxCopies || (node.max != javaregex::kUnbounded && node.max > kMaxCopies)) return std::nullopt;
+                if (node.children.size() != 1) return std::nullopt;
+                if (node.repeat == javaregex::RepeatKind::Possessive && !superset_) return std::nullopt;
+                if (node.min > kMaxCopies || (node.max != javaregex::kUnbounded && node.max > kMaxCopies)) {
+                    if (!superset_) return std::nullopt;
+                    javaregex::Node wider = node;   // any count: a superset of the counts asked for
+                    wider.min = 0;
+                    wider.max = javaregex::kUnbounded;
+                    return build(wider);
+                }
                 std::optional<Frag> whole = jump();
                 for (int64_t i = 0; i < node.min; i++) {
                     std::optional<Frag> copy = build(node.children[0]);
@@ -108,8 +137,8 @@ public:
                 }
                 return whole;
             }
-            default: return std::nullopt;   // assertions, back-references, \X
         }
+        return std::nullopt;
     }
 
     void patch(const std::vector<std::pair<uint32_t, int>>& exits, uint32_t target) {
@@ -128,17 +157,23 @@ private:
         uint32_t s = add(State::Kind::Jump);
         return Frag{s, {{s, 1}}};
     }
+    Frag anyByte() {
+        uint32_t s = add(State::Kind::Byte);
+        states_[s].bytes = {~uint64_t{0}, ~uint64_t{0}};
+        return Frag{s, {{s, 1}}};
+    }
     Frag concat(const Frag& a, const Frag& b) {
         patch(a.exits, b.start);
         return Frag{a.start, b.exits};
     }
 
     std::vector<State>& states_;
+    bool superset_;
 };
 
-std::unique_ptr<ValueAutomaton> ValueAutomaton::build(const javaregex::Node& pattern) {
+std::unique_ptr<ValueAutomaton> ValueAutomaton::build(const javaregex::Node& pattern, Mode mode) {
     std::unique_ptr<ValueAutomaton> automaton(new ValueAutomaton());
-    Builder builder(automaton->states_);
+    Builder builder(automaton->states_, mode == Mode::Superset);
     std::optional<Builder::Frag> body = builder.build(pattern);
     if (!body) return nullptr;
     automaton->states_.push_back(State{});
@@ -176,11 +211,24 @@ std::unique_ptr<ValueAutomaton> ValueAutomaton::build(const javaregex::Node& pat
             }
         }
     }
+    // Byte classes: bytes that every Byte state takes or refuses alike step the same way.
+    std::map<std::vector<bool>, uint8_t> classOf;
+    for (unsigned c = 0; c < 128; c++) {
+        std::vector<bool> signature;
+        for (const State& st : automaton->states_) {
+            if (st.kind == State::Kind::Byte) signature.push_back(takes(st.bytes, static_cast<unsigned char>(c)));
+        }
+        auto [it, added] = classOf.try_emplace(std::move(signature), static_cast<uint8_t>(classOf.size()));
+        automaton->byteClass_[c] = it->second;
+    }
+    automaton->classes_ = static_cast<uint32_t>(classOf.size());
+
     // P must not match the empty string: it could then match at the very end, after any value.
+    // (A superset that does simply matches everywhere: neverMatches says so.)
     std::vector<uint32_t> list, mark(n, 0);
     automaton->closure(automaton->start_, list, mark, 1);
     for (uint32_t s : list) {
-        if (automaton->states_[s].kind == State::Kind::Match) return nullptr;
+        if (automaton->states_[s].kind == State::Kind::Match && mode == Mode::Exact) return nullptr;
     }
     return automaton;
 }
@@ -211,51 +259,74 @@ void ValueAutomaton::closure(uint32_t state, std::vector<uint32_t>& list, std::v
 int32_t ValueAutomaton::intern(std::vector<uint32_t> set) const {
     std::sort(set.begin(), set.end());
     if (auto it = dfaIndex_.find(set); it != dfaIndex_.end()) return it->second;
-    if (dfa_.size() >= kMaxDfaStates) return -1;
-    DfaState state;
-    state.next.fill(-2);
+    if (sets_.size() >= kMaxDfaStates) return -1;
+    uint8_t flags = 0;
     for (uint32_t s : set) {
         const State& st = states_[s];
+        if (st.kind == State::Kind::Match) flags |= kMatchEnds;
         if (st.kind != State::Kind::Byte || !live_[st.out]) continue;
         for (unsigned c = 0; c < 128; c++) {
-            if (valueBytes()[c] && takes(st.bytes, static_cast<unsigned char>(c))) state.valueCanMatter = true;
+            if (valueBytes()[c] && takes(st.bytes, static_cast<unsigned char>(c))) flags |= kValueCanMatter;
         }
     }
-    state.nfa = set;
-    const auto id = static_cast<int32_t>(dfa_.size());
-    dfa_.push_back(std::move(state));
+    const auto id = static_cast<int32_t>(sets_.size());
+    sets_.push_back(set);
+    flags_.push_back(flags);
+    next_.resize(next_.size() + classes_, -2);
     dfaIndex_.emplace(std::move(set), id);
     return id;
 }
 
 int32_t ValueAutomaton::step(int32_t from, unsigned char c) const {
-    if (int32_t known = dfa_[static_cast<size_t>(from)].next[c]; known != -2) return known;
+    int32_t& slot = next_[static_cast<size_t>(from) * classes_ + byteClass_[c]];
+    if (slot != -2) return slot;
     std::vector<uint32_t> next, mark(states_.size(), 0);
-    for (uint32_t s : dfa_[static_cast<size_t>(from)].nfa) {
+    for (uint32_t s : sets_[static_cast<size_t>(from)]) {
         const State& st = states_[s];
         if (st.kind == State::Kind::Byte && takes(st.bytes, c)) closure(st.out, next, mark, 1);
     }
     closure(start_, next, mark, 1);   // a match may also start at the next character
-    const int32_t to = intern(std::move(next));
-    dfa_[static_cast<size_t>(from)].next[c] = to;
+    const int32_t to = intern(std::move(next));   // may grow next_: slot is stale now
+    next_[static_cast<size_t>(from) * classes_ + byteClass_[c]] = to;
     return to;
+}
+
+// Runs the DFA over fixed: the state after it, or -1 when there is none to reason about (a
+// character outside the proof's range, too many states). *matched: some match of P ended on
+// the way (or at the start: P matches the empty string); stopAtMatch: return -1 then.
+int32_t ValueAutomaton::run(std::string_view fixed, bool* matched, bool stopAtMatch) const {
+    if (sets_.empty()) {
+        std::vector<uint32_t> first, mark(states_.size(), 0);
+        closure(start_, first, mark, 1);
+        if (intern(std::move(first)) != 0) return -1;
+    }
+    int32_t state = 0;   // before the first character: only P's start
+    *matched = (flags_[0] & kMatchEnds) != 0;
+    for (char ch : fixed) {
+        if (*matched && stopAtMatch) return -1;
+        const unsigned char c = static_cast<unsigned char>(ch);
+        if (c >= 128 || c == '\n' || c == '\r') return -1;
+        int32_t to = next_[static_cast<size_t>(state) * classes_ + byteClass_[c]];
+        if (to == -2) to = step(state, c);
+        if (to < 0) return -1;   // too many states: no proof, the rule is matched as usual
+        state = to;
+        *matched = *matched || (flags_[static_cast<size_t>(state)] & kMatchEnds) != 0;
+    }
+    return state;
 }
 
 bool ValueAutomaton::valueCannotMatter(std::string_view fixed) const {
     std::lock_guard lock(mu_);
-    if (dfa_.empty()) {
-        std::vector<uint32_t> first, mark(states_.size(), 0);
-        closure(start_, first, mark, 1);
-        if (intern(std::move(first)) != 0) return false;
-    }
-    int32_t state = 0;   // before the first character: only P's start
-    for (char ch : fixed) {
-        const unsigned char c = static_cast<unsigned char>(ch);
-        if (c >= 128 || c == '\n' || c == '\r') return false;
-        state = step(state, c);
-        if (state < 0) return false;   // too many states: no proof, the rule is matched as usual
-    }
-    return !dfa_[static_cast<size_t>(state)].valueCanMatter;
+    bool matched = false;
+    const int32_t state = run(fixed, &matched, false);
+    return state >= 0 && (flags_[static_cast<size_t>(state)] & kValueCanMatter) == 0;
+}
+
+bool ValueAutomaton::neverMatches(std::string_view fixed) const {
+    std::lock_guard lock(mu_);
+    bool matched = false;
+    const int32_t state = run(fixed, &matched, true);
+    return state >= 0 && !matched && (flags_[static_cast<size_t>(state)] & kValueCanMatter) == 0;
 }
 
 }  // namespace nj::rules

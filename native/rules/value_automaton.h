@@ -33,13 +33,21 @@ public:
     // line break or ':' (the wrapper's .* and the _objectname cut rely on that).
     static const ByteSet& valueBytes();
 
-    // Null when P uses a construct outside the language subset, can match the empty string,
-    // or is too large to expand (a repeat count over kMaxCopies).
-    static std::unique_ptr<ValueAutomaton> build(const javaregex::Node& pattern);
+    // Exact: P's own language; null when P uses a construct outside the subset, can match the
+    // empty string, or is too large to expand (a repeat count over kMaxCopies).
+    // Superset: a language holding every match of P (look-arounds and assertions dropped,
+    // back-references and \X as any text, large counts as any count): good for "never matches"
+    // only. Null only when it would be too large.
+    enum class Mode { Exact, Superset };
+    static std::unique_ptr<ValueAutomaton> build(const javaregex::Node& pattern, Mode mode = Mode::Exact);
 
     // True when no match of P can end past `fixed` (nor start there), for any value of
     // valueBytes() appended. `fixed` must be ASCII without line breaks (false otherwise).
     bool valueCannotMatter(std::string_view fixed) const;
+
+    // True when P matches nowhere in `fixed` + any value of valueBytes(): the wrapped pattern
+    // never matches that input. The same conditions on `fixed`.
+    bool neverMatches(std::string_view fixed) const;
 
     static constexpr int64_t kMaxCopies = 16;
 
@@ -55,22 +63,25 @@ private:
     // The DFA state (a set of NFA states, built on first use) after `from` reads c; -1: too many.
     int32_t step(int32_t from, unsigned char c) const;
     int32_t intern(std::vector<uint32_t> set) const;   // with mu_ held
+    int32_t run(std::string_view fixed, bool* matched, bool stopAtMatch) const;   // with mu_ held
 
     std::vector<State> states_;
     uint32_t start_ = 0;
     std::vector<bool> live_;   // acceptance reachable through value bytes only (or none)
 
     // Subset construction on demand, shared by every input: one lookup per character. A state
-    // is the set of NFA states some match of P can be in at that point, starts included.
-    struct DfaState {
-        std::vector<uint32_t> nfa;            // sorted
-        std::array<int32_t, 128> next;        // -2: not computed yet
-        bool valueCanMatter = false;          // one value byte can lead to a match
-    };
-    static constexpr size_t kMaxDfaStates = 512;   // at most ~300 kB a pattern
+    // is the set of NFA states some match of P can be in at that point, starts included. The
+    // bytes are folded into the classes the pattern tells apart, so a state's row is short.
+    static constexpr size_t kMaxDfaStates = 512;
+    std::array<uint8_t, 128> byteClass_{};
+    uint32_t classes_ = 0;
     mutable std::mutex mu_;
-    mutable std::vector<DfaState> dfa_;
+    mutable std::vector<int32_t> next_;     // state * classes_ + class; -2: not computed yet
+    mutable std::vector<uint8_t> flags_;    // kValueCanMatter | kMatchEnds, per state
+    mutable std::vector<std::vector<uint32_t>> sets_;   // the NFA states of each DFA state, sorted
     mutable std::map<std::vector<uint32_t>, int32_t> dfaIndex_;
+    static constexpr uint8_t kValueCanMatter = 1;   // one value byte can lead to a match
+    static constexpr uint8_t kMatchEnds = 2;        // a match of P ends here
 };
 
 }  // namespace nj::rules

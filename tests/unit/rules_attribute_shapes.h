@@ -2,13 +2,44 @@
 // optimisation (the rule prefilter, the value memo) to the plain evaluation.
 #pragma once
 
+#include <filesystem>
 #include <random>
 #include <regex>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "rules/config.h"
+
 namespace nj::rules::shapes {
+
+// Every real-world config that loads (../shared/realworld, read at run time), with its file
+// name; refused ones have no rules to run (config_realworld_test covers them).
+struct RealWorldConfig {
+    std::string file;
+    Config config;
+};
+
+inline std::vector<RealWorldConfig> realWorldConfigs() {
+    namespace fs = std::filesystem;
+    std::vector<RealWorldConfig> out;
+    for (const fs::directory_entry& entry : fs::recursive_directory_iterator(fs::path(NJ_SHARED_DIR) / "realworld")) {
+        const std::string ext = entry.path().extension().string();
+        if (ext != ".yml" && ext != ".yaml") continue;
+        Result<Config> config = loadConfigFile(entry.path().string());
+        if (config) out.push_back({entry.path().filename().string(), std::move(config).value()});
+    }
+    return out;
+}
+
+// The patterns of a config's rules, in order (rules without one left out).
+inline std::vector<std::string> patternsOf(const Config& config) {
+    std::vector<std::string> out;
+    for (const Rule& rule : config.rules) {
+        if (rule.pattern) out.push_back(*rule.pattern);
+    }
+    return out;
+}
 
 // One attribute as the engine sees it, before it becomes a pattern input.
 struct Attribute {

@@ -4,7 +4,6 @@
 // matching rule.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <memory>
 #include <random>
 #include <regex>
@@ -21,7 +20,6 @@
 namespace nj::rules {
 namespace {
 
-namespace fs = std::filesystem;
 using shapes::Attribute;
 using shapes::randomAttributes;
 using shapes::realisticAttributes;
@@ -36,11 +34,8 @@ uint8_t variantOf(const Rule& rule) { return (rule.attrNameSnakeCase ? 2 : 0) + 
 
 TEST(RuleCandidates, FirstMatchingRuleIsThePlainLoopsOnEveryRealWorldConfig) {
     size_t configs = 0, matches = 0;
-    for (const fs::directory_entry& entry : fs::recursive_directory_iterator(fs::path(NJ_SHARED_DIR) / "realworld")) {
-        const std::string ext = entry.path().extension().string();
-        if (ext != ".yml" && ext != ".yaml") continue;
-        Result<Config> config = loadConfigFile(entry.path().string());
-        if (!config) continue;   // refused configs have no rules to run (config_realworld_test)
+    for (const shapes::RealWorldConfig& world : shapes::realWorldConfigs()) {
+        const Config* config = &world.config;
         std::vector<std::unique_ptr<Pattern>> compiled;
         std::vector<const Pattern*> patterns;
         std::vector<uint8_t> variants;
@@ -66,7 +61,7 @@ TEST(RuleCandidates, FirstMatchingRuleIsThePlainLoopsOnEveryRealWorldConfig) {
                 const std::string& input = inputs[variants[rule]];
                 if (patterns[rule] != nullptr && !patterns[rule]->match(input, groups)) continue;
                 EXPECT_TRUE(candidateSet.count(rule))
-                    << entry.path() << " rules[" << rule << "] matches but is no candidate for: " << input;
+                    << world.file << " rules[" << rule << "] matches but is no candidate for: " << input;
                 matches++;
             }
         }
