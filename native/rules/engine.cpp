@@ -10,6 +10,7 @@
 #include "exposition/families.h"
 #include "exposition/java_double.h"
 #include "rules/naming.h"
+#include "rules/value_automaton.h"
 
 namespace nj::rules {
 namespace {
@@ -112,6 +113,16 @@ bool readsWholeInput(const Rule& rule) {
     if (reads(rule.name) || reads(rule.help) || reads(rule.value)) return true;
     for (const auto& [name, value] : rule.labels) {
         if (name.find("$0") != std::string::npos || value.find("$0") != std::string::npos) return true;
+    }
+    return false;
+}
+
+// Whether a template of the rule may read a group at all ("$" anywhere counts).
+bool readsAnyGroup(const Rule& rule) {
+    auto reads = [](const std::optional<std::string>& text) { return text && text->find('$') != std::string::npos; };
+    if (reads(rule.name) || reads(rule.help) || reads(rule.value)) return true;
+    for (const auto& [name, value] : rule.labels) {
+        if (name.find('$') != std::string::npos || value.find('$') != std::string::npos) return true;
     }
     return false;
 }
@@ -256,6 +267,14 @@ private:
         valueStart_ = out.size();
         if (leaf != nullptr) appendLeafText(*leaf, out);
         else out.append("<cache>");
+    }
+
+    // Whether the rule's result for the current input (input_, groups_) holds for any value:
+    // its groups do (MemoProof::Groups), or it reads none and matches whatever the value.
+    bool provenForAnyValue(const Engine::CompiledRule& compiled, Engine::MemoProof proof, size_t valueStart) const {
+        if (proof == Engine::MemoProof::Groups) return compiled.pattern->groupsHoldForAnyValue(*input_, valueStart, groups_);
+        return compiled.pattern == nullptr ||
+               compiled.pattern->matchesForAnyValue(std::string_view(*input_).substr(0, valueStart));
     }
 
     // The value memo's key: the input before the value, the rule, the description.
@@ -421,7 +440,7 @@ private:
                 const Engine::CompiledRule& compiled = engine_.rules_[index];
                 const uint8_t variant = inputVariant(*compiled.rule);
                 const std::string& in = input(variant);
-                if (valueBytesAllowed(in, valueStarts_[variant], *compiled.pattern->valueBytes())) {
+                if (valueBytesAllowed(in, valueStarts_[variant], ValueAutomaton::valueBytes())) {
                     buildMemoKey(in, valueStarts_[variant], index, hasDescription, description);
                     if (memoKey_ == predicted->first) {
                         input_ = &in;
@@ -449,8 +468,8 @@ private:
             input_ = &input(inputVariant(rule));
             const size_t valueStart = valueStarts_[inputVariant(rule)];
             const bool memoizable = observer_ == nullptr && hit == nullptr && customLabels_.empty() &&
-                                    engine_.memoizable_[index] &&
-                                    valueBytesAllowed(*input_, valueStart, *compiled.pattern->valueBytes());
+                                    engine_.memoProof_[index] != Engine::MemoProof::None &&
+                                    valueBytesAllowed(*input_, valueStart, ValueAutomaton::valueBytes());
             if (memoizable) {
                 buildMemoKey(*input_, valueStart, index, hasDescription, description);
                 Engine::Memo::value_type* found = nullptr;
@@ -485,7 +504,7 @@ private:
                 remember(entry, match);
                 touch(entry);
             }
-            if (memoizable && compiled.pattern->groupsHoldForAnyValue(*input_, valueStart, groups_)) {
+            if (memoizable && provenForAnyValue(compiled, engine_.memoProof_[index], valueStart)) {
                 auto [slot, inserted] = engine_.memo_.try_emplace(memoKey_);
                 Engine::Memo::value_type& stored = *slot;
                 engine_.memoUsed_.push_back(&stored);
@@ -630,8 +649,12 @@ Result<std::unique_ptr<Engine>> Engine::create(std::shared_ptr<const Config> con
             compiled.pattern = std::move(pattern).value();
         }
         engine->hasCache_ = engine->hasCache_ || rule.cache;
-        engine->memoizable_.push_back(compiled.pattern != nullptr && !rule.cache && !readsWholeInput(rule) &&
-                                      compiled.pattern->valueBytes() != nullptr);
+        MemoProof proof = MemoProof::None;
+        if (!rule.cache && !readsAnyGroup(rule)) proof = MemoProof::MatchAlone;
+        else if (compiled.pattern != nullptr && !rule.cache && !readsWholeInput(rule) &&
+                 compiled.pattern->valueBytes() != nullptr)
+            proof = MemoProof::Groups;
+        engine->memoProof_.push_back(proof);
         engine->rules_.push_back(std::move(compiled));
     }
     std::vector<const Pattern*> patterns;

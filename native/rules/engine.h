@@ -123,7 +123,10 @@ private:
     // The entries in the order the last scrape used them: beans come in the same order from scrape
     // to scrape, so the next key is usually the next entry here, found without hashing.
     std::vector<Memo::value_type*> memoOrder_, memoUsed_;
-    std::vector<bool> memoizable_;   // per rule: its pattern can prove, its templates read no $0
+    // How a rule's result is proven to hold for any value, per rule: its groups do (templates
+    // read no $0), or its templates read no group and the match alone matters; None: never memoised.
+    enum class MemoProof : uint8_t { None, Groups, MatchAlone };
+    std::vector<MemoProof> memoProof_;
     uint64_t generation_ = 0;
     size_t samplesAtLastScrape_ = 0;   // room reserved for the next scrape's samples
 };

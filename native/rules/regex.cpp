@@ -185,7 +185,9 @@ Result<std::unique_ptr<JavaPattern>> JavaPattern::compile(std::string_view javaP
     Result<std::string> pcre2Text = javaregex::toPcre2(*parsed);
     if (const javaregex::Node* body = plainWrapperBody(parsed->root)) {
         pattern->valueAutomaton_ = ValueAutomaton::build(*body);
-        if (!pattern->valueAutomaton_) pattern->supersetAutomaton_ = ValueAutomaton::build(*body, ValueAutomaton::Mode::Superset);
+        if (!pattern->valueAutomaton_) {
+            pattern->supersetAutomaton_ = ValueAutomaton::build(*body, ValueAutomaton::Mode::Superset);
+        }
     }
 
     if (choice != EngineChoice::ForcePcre2) {
@@ -274,12 +276,16 @@ bool JavaPattern::re2Groups(std::string_view input, MatchGroups& groups) const {
 }
 
 const Pattern::ByteSet* JavaPattern::valueBytes() const {
-    return valueAutomaton_ ? &ValueAutomaton::valueBytes() : nullptr;
+    return valueAutomaton_ && !valueAutomaton_->matchesEmpty() ? &ValueAutomaton::valueBytes() : nullptr;
+}
+
+bool JavaPattern::matchesForAnyValue(std::string_view fixed) const {
+    return valueAutomaton_ && valueAutomaton_->matchesWithin(fixed);
 }
 
 bool JavaPattern::groupsHoldForAnyValue(std::string_view input, size_t valueStart, const MatchGroups& groups) const {
     (void)groups;   // the proof is about the input: the groups any engine found follow from it
-    if (!valueAutomaton_ || valueStart > input.size()) return false;
+    if (valueBytes() == nullptr || valueStart > input.size()) return false;
     for (char c : input.substr(valueStart)) {
         if (!ValueAutomaton::valueBytes()[static_cast<unsigned char>(c)]) return false;
     }

@@ -65,6 +65,12 @@ public:
         (void)fixed;
         return false;
     }
+    // Whether input (a fixed part, then any value of valueBytes) always matches: the pattern
+    // matches within the fixed part. For rules whose templates read no group.
+    virtual bool matchesForAnyValue(std::string_view fixed) const {
+        (void)fixed;
+        return false;
+    }
 };
 
 // Expands a replacement template with Java Matcher.replaceAll rules (spec §5.4) against

@@ -53,6 +53,7 @@ public:
     const ByteSet* valueBytes() const override;
     bool groupsHoldForAnyValue(std::string_view input, size_t valueStart, const MatchGroups& groups) const override;
     bool neverMatchesForAnyValue(std::string_view fixed) const override;
+    bool matchesForAnyValue(std::string_view fixed) const override;
 
     const std::string& enginePattern() const { return enginePattern_; }       // what decides the match
     const std::string& prefilterPattern() const { return prefilterPattern_; } // RE2 superset, or empty

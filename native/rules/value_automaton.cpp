@@ -223,13 +223,14 @@ std::unique_ptr<ValueAutomaton> ValueAutomaton::build(const javaregex::Node& pat
     }
     automaton->classes_ = static_cast<uint32_t>(classOf.size());
 
-    // P must not match the empty string: it could then match at the very end, after any value.
-    // (A superset that does simply matches everywhere: neverMatches says so.)
+    // Whether P matches the empty string: then it matches at the very end, after any value, and
+    // valueCannotMatter never holds (a superset that does simply matches everywhere).
     std::vector<uint32_t> list, mark(n, 0);
     automaton->closure(automaton->start_, list, mark, 1);
     for (uint32_t s : list) {
-        if (automaton->states_[s].kind == State::Kind::Match && mode == Mode::Exact) return nullptr;
+        if (automaton->states_[s].kind == State::Kind::Match) automaton->matchesEmpty_ = true;
     }
+    (void)mode;
     return automaton;
 }
 
@@ -316,10 +317,22 @@ int32_t ValueAutomaton::run(std::string_view fixed, bool* matched, bool stopAtMa
 }
 
 bool ValueAutomaton::valueCannotMatter(std::string_view fixed) const {
+    if (matchesEmpty_) return false;
     std::lock_guard lock(mu_);
     bool matched = false;
     const int32_t state = run(fixed, &matched, false);
     return state >= 0 && (flags_[static_cast<size_t>(state)] & kValueCanMatter) == 0;
+}
+
+bool ValueAutomaton::matchesWithin(std::string_view fixed) const {
+    for (char ch : fixed) {   // all of it: the wrapper's .* must cross the whole input
+        const unsigned char c = static_cast<unsigned char>(ch);
+        if (c >= 128 || c == '\n' || c == '\r') return false;
+    }
+    std::lock_guard lock(mu_);
+    bool matched = false;
+    (void)run(fixed, &matched, true);   // stops at the first match
+    return matched;
 }
 
 bool ValueAutomaton::neverMatches(std::string_view fixed) const {

@@ -33,8 +33,8 @@ public:
     // line break or ':' (the wrapper's .* and the _objectname cut rely on that).
     static const ByteSet& valueBytes();
 
-    // Exact: P's own language; null when P uses a construct outside the subset, can match the
-    // empty string, or is too large to expand (a repeat count over kMaxCopies).
+    // Exact: P's own language; null when P uses a construct outside the subset or is too large
+    // to expand (a repeat count over kMaxCopies).
     // Superset: a language holding every match of P (look-arounds and assertions dropped,
     // back-references and \X as any text, large counts as any count): good for "never matches"
     // only. Null only when it would be too large.
@@ -48,6 +48,12 @@ public:
     // True when P matches nowhere in `fixed` + any value of valueBytes(): the wrapped pattern
     // never matches that input. The same conditions on `fixed`.
     bool neverMatches(std::string_view fixed) const;
+
+    // True when P (Exact) matches somewhere in `fixed` itself: the wrapped pattern matches
+    // `fixed` + any value of valueBytes(). The same conditions on `fixed`.
+    bool matchesWithin(std::string_view fixed) const;
+
+    bool matchesEmpty() const { return matchesEmpty_; }
 
     static constexpr int64_t kMaxCopies = 16;
 
@@ -68,6 +74,7 @@ private:
     std::vector<State> states_;
     uint32_t start_ = 0;
     std::vector<bool> live_;   // acceptance reachable through value bytes only (or none)
+    bool matchesEmpty_ = false;
 
     // Subset construction on demand, shared by every input: one lookup per character. A state
     // is the set of NFA states some match of P can be in at that point, starts included. The

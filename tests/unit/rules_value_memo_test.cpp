@@ -163,6 +163,23 @@ TEST(ValueMemoProof, NeverMatchingInputsMatchWithNoValueOnEveryRealWorldConfig) 
     EXPECT_GE(matching, 1000u);
 }
 
+bool matchesAlways(std::string_view javaPattern, const std::string& fixed) {
+    auto pattern = JavaPattern::compile(javaPattern);
+    EXPECT_TRUE(pattern) << javaPattern;
+    return pattern && (*pattern)->matchesForAnyValue(fixed);
+}
+
+TEST(ValueMemoProof, MatchesForAnyValueOnlyWhenTheFixedPartMatches) {
+    const std::string log = "kafka.log<type=Log, name=Size, topic=t-1, partition=3><>Value: ";
+    EXPECT_TRUE(matchesAlways(".*", log));
+    EXPECT_TRUE(matchesAlways("", log));
+    EXPECT_TRUE(matchesAlways("<type=Log", log));
+    EXPECT_FALSE(matchesAlways("Value: 1", log));                  // needs the value
+    EXPECT_FALSE(matchesAlways("Count", log));
+    EXPECT_FALSE(matchesAlways("kafka.(\\w+)<type=(?!Req)", log));  // a look-ahead: no exact language
+    EXPECT_FALSE(matchesAlways(".*", "a\nb: "));                   // a line break stops the wrapper's .*
+}
+
 using enginetest::SnapshotBuilder;
 
 // A snapshot of the realistic attributes without composite keys, the value of each chosen by
@@ -216,6 +233,37 @@ TEST(ValueMemo, EngineWithItsMemoAnswersAsAFreshEngineScrapeAfterScrape) {
         memoised += kept->memoEntries();
     }
     EXPECT_GE(memoised, 10u);   // the memo was used, so the comparison above means something
+}
+
+// Rules whose templates read no group: the match alone matters, so one that matches within the
+// fixed part is memoised, and one that needs the value never is.
+TEST(ValueMemo, RulesReadingNoGroupAreMemoisedOnlyWhenTheyMatchWhateverTheValue) {
+    struct Case {
+        Config config;
+        bool memoised;
+    };
+    std::vector<Case> cases = {
+        {Config{}, true},                                                // no rules key: the default export
+        {enginetest::withRules({enginetest::rule(".*")}), true},
+        {enginetest::withRules({enginetest::rule("kafka.log<type=Log>")}), true},
+        {enginetest::withRules({enginetest::rule("Value: 1$", "one")}), false},
+        // The catch-all after it is memoised, yet "one" still wins whenever the value is 1.
+        {enginetest::withRules({enginetest::rule("Value: 1$", "one"), enginetest::rule(std::nullopt)}), true},
+    };
+    for (size_t c = 0; c < cases.size(); c++) {
+        auto shared = std::make_shared<const Config>(cases[c].config);
+        auto kept = std::move(Engine::create(shared)).value();
+        size_t entries = 0;
+        for (int64_t value : {1, 2, 1, 3}) {
+            SnapshotBuilder b;
+            b.attribute(b.bean("kafka.log", "type=Log"), "Value", b.longValue(value));
+            Engine::Output memoOut = kept->collect(b.snapshot);
+            Engine::Output freshOut = std::move(Engine::create(shared)).value()->collect(b.snapshot);
+            EXPECT_EQ(rendered(memoOut), rendered(freshOut)) << "case " << c << " value " << value;
+            entries += kept->memoEntries();
+        }
+        EXPECT_EQ(entries > 0, cases[c].memoised) << "case " << c;
+    }
 }
 
 // A value-dependent rule before a memoised one: once the value becomes 0 the first rule takes
