@@ -106,23 +106,15 @@ Leaf leafOf(const ScalarValue& v, std::deque<std::string>& arena) {
     return leaf;
 }
 
-// Whether a template of the rule may read group 0, the whole input (value included). "$0"
-// anywhere, escaped or not, counts: the memo only has to be sure, not exact.
-bool readsWholeInput(const Rule& rule) {
-    auto reads = [](const std::optional<std::string>& text) { return text && text->find("$0") != std::string::npos; };
-    if (reads(rule.name) || reads(rule.help) || reads(rule.value)) return true;
-    for (const auto& [name, value] : rule.labels) {
-        if (name.find("$0") != std::string::npos || value.find("$0") != std::string::npos) return true;
+// Whether a template of the rule holds `text` anywhere, escaped or not: the memo only has to be
+// sure. "$0" may read group 0, the whole input (value included); "$" may read any group.
+bool templatesHold(const Rule& rule, std::string_view text) {
+    auto holds = [&](std::string_view t) { return t.find(text) != std::string_view::npos; };
+    if ((rule.name && holds(*rule.name)) || (rule.help && holds(*rule.help)) || (rule.value && holds(*rule.value))) {
+        return true;
     }
-    return false;
-}
-
-// Whether a template of the rule may read a group at all ("$" anywhere counts).
-bool readsAnyGroup(const Rule& rule) {
-    auto reads = [](const std::optional<std::string>& text) { return text && text->find('$') != std::string::npos; };
-    if (reads(rule.name) || reads(rule.help) || reads(rule.value)) return true;
     for (const auto& [name, value] : rule.labels) {
-        if (name.find('$') != std::string::npos || value.find('$') != std::string::npos) return true;
+        if (holds(name) || holds(value)) return true;
     }
     return false;
 }
@@ -650,8 +642,8 @@ Result<std::unique_ptr<Engine>> Engine::create(std::shared_ptr<const Config> con
         }
         engine->hasCache_ = engine->hasCache_ || rule.cache;
         MemoProof proof = MemoProof::None;
-        if (!rule.cache && !readsAnyGroup(rule)) proof = MemoProof::MatchAlone;
-        else if (compiled.pattern != nullptr && !rule.cache && !readsWholeInput(rule) &&
+        if (!rule.cache && !templatesHold(rule, "$")) proof = MemoProof::MatchAlone;
+        else if (compiled.pattern != nullptr && !rule.cache && !templatesHold(rule, "$0") &&
                  compiled.pattern->valueBytes() != nullptr)
             proof = MemoProof::Groups;
         engine->memoProof_.push_back(proof);
