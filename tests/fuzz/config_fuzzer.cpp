@@ -1,6 +1,7 @@
 // libFuzzer target for the config loader: YAML text -> parseConfig (YAML 1.1 typing, every
 // key's validation, ${VAR} resolution) -> Engine::create (Java regex parsing, RE2/PCRE2
-// translation) -> one collect over a small fixed snapshot (matching, templates, naming). A
+// translation) -> three collects over a small fixed snapshot (matching, templates, naming, the
+// value memo). A
 // basic-auth section that loads also builds its authenticator and checks one credential: what
 // the loader accepts, the authenticator must handle.
 #include <cstddef>
@@ -61,5 +62,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!engine) return 0;
     nj::rules::Engine::Output output = engine.value()->collect(snapshot);
     (void)nj::expo::assembleJmxFamilies(std::move(output.samples));
+    // Twice more: the value memo's entries are made in the first, proven and used in the next.
+    for (int scrape = 0; scrape < 2; scrape++) {
+        nj::rules::Engine::Output again = engine.value()->collect(snapshot);
+        (void)nj::expo::assembleJmxFamilies(std::move(again.samples));
+    }
     return 0;
 }
