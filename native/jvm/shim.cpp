@@ -11,6 +11,7 @@ namespace nj::jvm {
 namespace {
 
 constexpr const char* kWalker = "nativejmx/shim/Walker";
+constexpr std::string_view kKeyStoreReader = "nativejmx/shim/KeyStoreReader";
 
 jclass defineOrFind(JNIEnv* env, const ShimClass& c) {
     jclass cls = env->DefineClass(c.binaryName, nullptr, reinterpret_cast<const jbyte*>(c.bytes),
@@ -77,6 +78,9 @@ Shim::~Shim() {
 Result<jclass> shimClass(JNIEnv* env, const char* binaryName) {
     jclass wanted = nullptr;
     for (size_t i = 0; i < kShimClassCount; i++) {
+        // The key store reader is only for HTTPS: defined when asked for, and then alone.
+        const bool keyStore = std::string_view(kShimClasses[i].binaryName) == kKeyStoreReader;
+        if (keyStore != (std::string_view(binaryName) == kKeyStoreReader)) continue;
         jclass cls = defineOrFind(env, kShimClasses[i]);
         if (cls == nullptr) {
             return makeError(std::string("cannot define the java-shim class ") + kShimClasses[i].binaryName);

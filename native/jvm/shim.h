@@ -12,9 +12,10 @@
 
 namespace nj::jvm {
 
-// Defines every java-shim class in the bootstrap loader (no application class loader is
+// Defines the java-shim classes in the bootstrap loader (no application class loader is
 // touched), or finds them if an earlier load of the agent or another of our threads already
-// did, and returns the one named (e.g. "nativejmx/shim/Walker") as a local reference.
+// did, and returns the one named (e.g. "nativejmx/shim/Walker") as a local reference. The
+// Walker comes with every class but KeyStoreReader, which is defined only when asked for.
 Result<jclass> shimClass(JNIEnv* env, const char* binaryName);
 
 class Shim {

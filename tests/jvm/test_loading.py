@@ -43,3 +43,18 @@ def test_agent_attached_with_jcmd_serves_metrics(launcher, tmp_path, jdk):
     assert_serves_metrics(jvm)
     assert '\njvm_gc_stw_pause_seconds_bucket{le="+Inf"} ' in scrape(jvm.port).text
     assert jvm.nativejmx_lines() == []
+
+
+@pytest.mark.parametrize("jdk", JDKS, ids=str)
+def test_agent_defines_only_the_classes_a_plain_http_scrape_needs(launcher, tmp_path, jdk):
+    """The java-shim's Walker and AllocationCounter; the key store reader only with HTTPS
+    (test_tls.py scrapes with it). -Xlog:class+load names every class the JVM defines."""
+    config = write_config(tmp_path / "config.yaml", CATCH_ALL_CONFIG)
+    port = free_port()
+    log = tmp_path / "classes.log"
+    jvm = launcher.start(jdk, ["until-file", str(tmp_path / "stop")], f"{port}:{config}", port=port,
+                         extra_options=(f"-Xlog:class+load=info:file={log}",))
+    assert_serves_metrics(jvm)
+    ours = {line.split("] ", 1)[1].split()[0] for line in log.read_text().splitlines()
+            if "nativejmx.shim." in line and "] " in line}
+    assert ours == {"nativejmx.shim.Walker", "nativejmx.shim.AllocationCounter"}, jvm.describe()
