@@ -239,9 +239,10 @@ private:
         throw ScrapeAbort("too many TabularData index keys named " + std::string(name));
     }
 
-    // The pattern input (spec §5.1): domain<k=v, ...><key, ...>attrName: value
-    void buildInput(std::string& out, std::string_view domain, const Properties& props, const AttrKeys& attrKeys,
-                    std::string_view attrName, const Leaf* leaf) {
+    // The pattern input (spec §5.1): domain<k=v, ...><key, ...>attrName: value. Returns where the
+    // value starts in it.
+    size_t buildInput(std::string& out, std::string_view domain, const Properties& props, const AttrKeys& attrKeys,
+                      std::string_view attrName, const Leaf* leaf) {
         out.clear();
         out.append(domain).push_back('<');
         for (size_t i = 0; i < props.size(); i++) {
@@ -256,15 +257,16 @@ private:
         }
         out.push_back('>');
         out.append(attrName).append(": ");
-        valueStart_ = out.size();
+        const size_t valueStart = out.size();
         if (leaf != nullptr) appendLeafText(*leaf, out);
         else out.append("<cache>");
+        return valueStart;
     }
 
     // Whether the rule's result for the current input (input_, groups_) holds for any value:
     // its groups do (MemoProof::Groups), or it reads none and matches whatever the value.
     bool provenForAnyValue(const Engine::CompiledRule& compiled, Engine::MemoProof proof, size_t valueStart) const {
-        if (proof == Engine::MemoProof::Groups) return compiled.pattern->groupsHoldForAnyValue(*input_, valueStart, groups_);
+        if (proof == Engine::MemoProof::Groups) return compiled.pattern->groupsHoldForAnyValue(*input_, valueStart);
         return compiled.pattern == nullptr ||
                compiled.pattern->matchesForAnyValue(std::string_view(*input_).substr(0, valueStart));
     }
@@ -382,7 +384,7 @@ private:
         }
         size_t samplesBefore = out_.samples.size();
         Decision decision = decide(domain, props, attrKeys, attrName, description, hasDescription, leaf);
-        buildInput(plainInput_, domain, props, attrKeys, attrName, &leaf);
+        (void)buildInput(plainInput_, domain, props, attrKeys, attrName, &leaf);
         const expo::RawSample* sample = out_.samples.size() > samplesBefore ? &out_.samples.back() : nullptr;
         observer_->decided(plainInput_, decision.rule, decision.cached, sample);
     }
@@ -415,9 +417,9 @@ private:
         auto input = [&](size_t variant) -> const std::string& {
             if (!built[variant]) {
                 if ((variant & 2) != 0 && snakeName.empty()) snakeName = snakeCase(attrName);
-                buildInput(inputs_[variant], domain, props, attrKeys, (variant & 2) != 0 ? snakeName : attrName,
-                           (variant & 1) != 0 ? nullptr : &leaf);
-                valueStarts_[variant] = valueStart_;
+                valueStarts_[variant] =
+                    buildInput(inputs_[variant], domain, props, attrKeys, (variant & 2) != 0 ? snakeName : attrName,
+                               (variant & 1) != 0 ? nullptr : &leaf);
                 built[variant] = true;
             }
             return inputs_[variant];
@@ -621,8 +623,7 @@ private:
     RuleCandidates::Inputs inputs_;       // the pattern input's variants, reused across attributes
     std::vector<uint32_t> candidates_;    // the rules that may match the current attribute
     const std::string* input_ = nullptr;  // the variant the current rule matched against
-    size_t valueStart_ = 0;               // where buildInput wrote the value
-    std::array<size_t, RuleCandidates::kVariants> valueStarts_{};   // the same, per variant
+    std::array<size_t, RuleCandidates::kVariants> valueStarts_{};   // where each variant's value starts
     std::string memoKey_;                 // the value memo's key for the current attribute
     MatchGroups groups_;
 };

@@ -283,8 +283,7 @@ bool JavaPattern::matchesForAnyValue(std::string_view fixed) const {
     return valueAutomaton_ && valueAutomaton_->matchesWithin(fixed);
 }
 
-bool JavaPattern::groupsHoldForAnyValue(std::string_view input, size_t valueStart, const MatchGroups& groups) const {
-    (void)groups;   // the proof is about the input: the groups any engine found follow from it
+bool JavaPattern::groupsHoldForAnyValue(std::string_view input, size_t valueStart) const {
     if (valueBytes() == nullptr || valueStart > input.size()) return false;
     for (char c : input.substr(valueStart)) {
         if (!ValueAutomaton::valueBytes()[static_cast<unsigned char>(c)]) return false;

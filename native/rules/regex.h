@@ -50,13 +50,13 @@ public:
     // The value memo (engine.cpp): a pattern input is a prefix (bean, attribute) followed by a
     // value that changes from scrape to scrape. valueBytes() is null when this pattern cannot
     // prove anything about values; otherwise the bytes a value may hold for the proof to cover it.
-    // groupsHoldForAnyValue: given a successful match of input (groups), whether every input
-    // that differs only from valueStart on, by bytes valueBytes() allows, matches with the same
-    // groups 1..n. Group 0 (the whole input) differs, of course.
+    // groupsHoldForAnyValue: given that input matches, whether every input that differs only
+    // from valueStart on, by bytes valueBytes() allows, matches with the same groups 1..n
+    // (group 0, the whole input, differs of course). The proof needs the input alone.
     using ByteSet = std::array<bool, 256>;
     virtual const ByteSet* valueBytes() const { return nullptr; }
-    virtual bool groupsHoldForAnyValue(std::string_view input, size_t valueStart, const MatchGroups& groups) const {
-        (void)input, (void)valueStart, (void)groups;
+    virtual bool groupsHoldForAnyValue(std::string_view input, size_t valueStart) const {
+        (void)input, (void)valueStart;
         return false;
     }
     // Whether input (a fixed part, then any value of valueBytes(), which must be non-null)

@@ -51,7 +51,7 @@ public:
     const std::string& re2Superset() const override { return re2_ ? enginePattern_ : prefilterPattern_; }
 
     const ByteSet* valueBytes() const override;
-    bool groupsHoldForAnyValue(std::string_view input, size_t valueStart, const MatchGroups& groups) const override;
+    bool groupsHoldForAnyValue(std::string_view input, size_t valueStart) const override;
     bool neverMatchesForAnyValue(std::string_view fixed) const override;
     bool matchesForAnyValue(std::string_view fixed) const override;
 

@@ -230,7 +230,6 @@ std::unique_ptr<ValueAutomaton> ValueAutomaton::build(const javaregex::Node& pat
     for (uint32_t s : list) {
         if (automaton->states_[s].kind == State::Kind::Match) automaton->matchesEmpty_ = true;
     }
-    (void)mode;
     return automaton;
 }
 

@@ -92,3 +92,23 @@ def test_a_recorded_walk_runs_in_the_pipeline_bench(tmp_path, bench_classes, age
                       run.stdout)
     assert found, run.stdout
     assert int(found.group(1)) > 2000   # 2x2's kafka series and the JVM's own beans, in text
+
+
+def test_a_walk_that_cannot_be_recorded_is_one_log_line(tmp_path, bench_classes, agent):
+    """NJ_RECORD_WALK naming a place nobody can write: one line that says so; scrapes go on."""
+    walk = tmp_path / "no-such-directory" / "walk.bin"
+    launcher = JvmLauncher(tmp_path, bench_classes, agent)
+    try:
+        port = free_port()
+        jvm = launcher.start(DEBIAN_17, ["--topics", "1", "--partitions", "1"], f"{port}:{STRIMZI}",
+                             port=port, main_class="nativejmx.bench.KafkaBroker", name="kafka",
+                             env_extra={"NJ_RECORD_WALK": str(walk)})
+        jvm.wait_for_stdout("kafka-broker: ready", timeout=60)
+        for _ in range(2):
+            assert scrape(port, timeout=60).status == 200, jvm.describe()
+        failed = [line for line in jvm.nativejmx_lines() if "NJ_RECORD_WALK" in line]
+        assert len(failed) == 1 and "cannot write" in failed[0] and str(walk.parent) in failed[0], jvm.describe()
+        assert jvm.alive()
+    finally:
+        launcher.close()
+    assert not walk.exists()
