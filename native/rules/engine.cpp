@@ -281,6 +281,38 @@ private:
         memoKey_.append(description);
     }
 
+    // The entry under memoKey_: where the last scrape used one at this point, or by hashing.
+    Engine::Memo::value_type* findMemoKey() const {
+        const size_t position = engine_.memoUsed_.size();
+        if (position < engine_.memoOrder_.size() && engine_.memoOrder_[position]->first == memoKey_) {
+            return engine_.memoOrder_[position];
+        }
+        auto it = engine_.memo_.find(std::string_view(memoKey_));
+        return it != engine_.memo_.end() ? &*it : nullptr;
+    }
+
+    // Keeps a proven result under memoKey_. Whether earlier rules can match is decided at the
+    // entry's second use (decide): an attribute seen once does not pay for it.
+    void memoise(const Engine::CachedMatch& match) {
+        auto [slot, inserted] = engine_.memo_.try_emplace(memoKey_);
+        engine_.memoUsed_.push_back(&*slot);
+        Engine::MemoEntry& entry = slot->second;
+        if (!inserted) engine_.releaseMemoHelp(entry.match.help);   // not expected: the lookup missed
+        auto help = engine_.memoHelps_.try_emplace(std::string(match.help), 0).first;
+        help->second++;
+        entry.match = match;
+        // Sorted once here, as the families sort every sample's labels (spec §7.5): a hit's
+        // labels are then already in order. Label names are unique (addLabel).
+        std::sort(entry.match.labels.begin(), entry.match.labels.end(), [](const auto& a, const auto& b) {
+            return expo::compareJavaStrings(a.name, b.name) < 0;
+        });
+        entry.match.help = help->first;
+        entry.match.objectName = {};
+        entry.touched = engine_.generation_;
+        entry.firstWhateverTheValue = false;
+        entry.earlierRulesChecked = false;
+    }
+
     // The sample of a memo entry for the current input (input_). Its texts stay in the memo
     // until the next collect(): help in memoHelps_, the _objectname in the key (the input
     // before ": ").
@@ -466,14 +498,7 @@ private:
                                     valueBytesAllowed(*input_, valueStart, ValueAutomaton::valueBytes());
             if (memoizable) {
                 buildMemoKey(*input_, valueStart, index, hasDescription, description);
-                Engine::Memo::value_type* found = nullptr;
-                const size_t position = engine_.memoUsed_.size();
-                if (position < engine_.memoOrder_.size() && engine_.memoOrder_[position]->first == memoKey_) {
-                    found = engine_.memoOrder_[position];
-                } else if (auto it = engine_.memo_.find(std::string_view(memoKey_)); it != engine_.memo_.end()) {
-                    found = &*it;
-                }
-                if (found != nullptr) {
+                if (Engine::Memo::value_type* found = findMemoKey()) {
                     // Used a second time: worth proving the earlier rules out (an attribute seen
                     // once does not pay for it, nor does the first scrape).
                     if (!found->second.earlierRulesChecked) {
@@ -498,25 +523,7 @@ private:
                 remember(entry, match);
                 touch(entry);
             }
-            if (memoizable && provenForAnyValue(compiled, engine_.memoProof_[index], valueStart)) {
-                auto [slot, inserted] = engine_.memo_.try_emplace(memoKey_);
-                Engine::Memo::value_type& stored = *slot;
-                engine_.memoUsed_.push_back(&stored);
-                Engine::MemoEntry& entry = stored.second;
-                if (!inserted) engine_.releaseMemoHelp(entry.match.help);   // not expected: the lookup missed
-                auto help = engine_.memoHelps_.try_emplace(std::string(match.help), 0).first;
-                help->second++;
-                entry.match = match;
-                // Sorted once here, as the families sort every sample's labels (spec §7.5): a
-                // hit's labels are then already in order. Label names are unique (addLabel).
-                std::sort(entry.match.labels.begin(), entry.match.labels.end(), [](const auto& a, const auto& b) {
-                    return expo::compareJavaStrings(a.name, b.name) < 0;
-                });
-                entry.match.help = help->first;
-                entry.match.objectName = {};
-                entry.touched = engine_.generation_;
-                entry.firstWhateverTheValue = false;   // proven at the entry's second use (emitMemoised)
-            }
+            if (memoizable && provenForAnyValue(compiled, engine_.memoProof_[index], valueStart)) memoise(match);
             emit(std::move(match), leaf);
             return {index};
         }

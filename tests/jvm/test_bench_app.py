@@ -26,13 +26,19 @@ def bench_classes(tmp_path_factory) -> Path:
     return compile_bench_app(out)
 
 
+def start_broker(launcher, size, env_extra=None):
+    """The benchmark application at size x size, with the agent and Strimzi's rules, ready."""
+    port = free_port()
+    jvm = launcher.start(DEBIAN_17, ["--topics", str(size), "--partitions", str(size)], f"{port}:{STRIMZI}",
+                         port=port, main_class="nativejmx.bench.KafkaBroker", name="kafka", env_extra=env_extra)
+    jvm.wait_for_stdout("kafka-broker: ready", timeout=60)
+    return jvm, port
+
+
 def test_kafka_broker_app_is_exported_by_the_strimzi_rules(tmp_path, bench_classes, agent):
     launcher = JvmLauncher(tmp_path, bench_classes, agent)
     try:
-        port = free_port()
-        jvm = launcher.start(DEBIAN_17, ["--topics", "2", "--partitions", "2"], f"{port}:{STRIMZI}",
-                             port=port, main_class="nativejmx.bench.KafkaBroker", name="kafka")
-        jvm.wait_for_stdout("kafka-broker: ready", timeout=60)
+        jvm, port = start_broker(launcher, 2)
         response = scrape(port, timeout=60)
         assert response.status == 200, jvm.describe()
         families = parse_exposition(response.text)
@@ -73,11 +79,7 @@ def test_a_recorded_walk_runs_in_the_pipeline_bench(tmp_path, bench_classes, age
     walk = tmp_path / "walk.bin"
     launcher = JvmLauncher(tmp_path, bench_classes, agent)
     try:
-        port = free_port()
-        jvm = launcher.start(DEBIAN_17, ["--topics", "2", "--partitions", "2"], f"{port}:{STRIMZI}",
-                             port=port, main_class="nativejmx.bench.KafkaBroker", name="kafka",
-                             env_extra={"NJ_RECORD_WALK": str(walk)})
-        jvm.wait_for_stdout("kafka-broker: ready", timeout=60)
+        jvm, port = start_broker(launcher, 2, {"NJ_RECORD_WALK": str(walk)})
         assert scrape(port, timeout=60).status == 200
         assert scrape(port, timeout=60).status == 200
         recorded = [line for line in jvm.nativejmx_lines() if "recorded a walk" in line]
@@ -99,11 +101,7 @@ def test_a_walk_that_cannot_be_recorded_is_one_log_line(tmp_path, bench_classes,
     walk = tmp_path / "no-such-directory" / "walk.bin"
     launcher = JvmLauncher(tmp_path, bench_classes, agent)
     try:
-        port = free_port()
-        jvm = launcher.start(DEBIAN_17, ["--topics", "1", "--partitions", "1"], f"{port}:{STRIMZI}",
-                             port=port, main_class="nativejmx.bench.KafkaBroker", name="kafka",
-                             env_extra={"NJ_RECORD_WALK": str(walk)})
-        jvm.wait_for_stdout("kafka-broker: ready", timeout=60)
+        jvm, port = start_broker(launcher, 1, {"NJ_RECORD_WALK": str(walk)})
         for _ in range(2):
             assert scrape(port, timeout=60).status == 200, jvm.describe()
         failed = [line for line in jvm.nativejmx_lines() if "NJ_RECORD_WALK" in line]

@@ -25,35 +25,23 @@ public:
         return b;
     }
     const Node* longValue(int64_t v) {
-        Node& n = snapshot.newNode();
-        n.leaf.kind = LeafKind::Long;
+        Node& n = leafNode(LeafKind::Long, static_cast<double>(v));
         n.leaf.longValue = v;
-        n.leaf.doubleValue = static_cast<double>(v);
         return &n;
     }
-    const Node* doubleValue(double v) {
-        Node& n = snapshot.newNode();
-        n.leaf.kind = LeafKind::Double;
-        n.leaf.doubleValue = v;
-        return &n;
-    }
+    const Node* doubleValue(double v) { return &leafNode(LeafKind::Double, v); }
     const Node* floatValue(float v) {
-        Node& n = snapshot.newNode();
-        n.leaf.kind = LeafKind::Float;
+        Node& n = leafNode(LeafKind::Float, static_cast<double>(v));
         n.leaf.floatValue = v;
-        n.leaf.doubleValue = static_cast<double>(v);
         return &n;
     }
     const Node* boolValue(bool v) {
-        Node& n = snapshot.newNode();
-        n.leaf.kind = LeafKind::Boolean;
+        Node& n = leafNode(LeafKind::Boolean, v ? 1 : 0);
         n.leaf.boolValue = v;
-        n.leaf.doubleValue = v ? 1 : 0;
         return &n;
     }
     const Node* text(std::string v) {
-        Node& n = snapshot.newNode();
-        n.leaf.kind = LeafKind::Text;
+        Node& n = leafNode(LeafKind::Text, 0);
         n.leaf.text = snapshot.keep(std::move(v));
         return &n;
     }
@@ -78,6 +66,15 @@ public:
         composite.items.push_back({snapshot.keep(std::move(name)), value});
     }
     Snapshot snapshot;
+
+private:
+    // A new leaf node of that kind and double value, as the decoder makes them.
+    Node& leafNode(LeafKind kind, double doubleValue) {
+        Node& n = snapshot.newNode();
+        n.leaf.kind = kind;
+        n.leaf.doubleValue = doubleValue;
+        return n;
+    }
 };
 
 // Beans a:type=T, b:type=T, c:type=T, visited in that order, each with X = 1, 2, 3: for showing
