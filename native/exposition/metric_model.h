@@ -39,11 +39,11 @@ struct Family {
     bool finished = false;
 };
 
-// A sample as the JMX rule engine produces it, before grouping into families. help and
-// objectName view texts the producer owns (the rule engine: Engine::Output::texts), which must
-// outlive the sample: they are the same in many samples, or rarely needed.
+// A sample as the JMX rule engine produces it, before grouping into families. name, help and
+// objectName view texts the producer owns (the rule engine: Engine::Output::texts and its value
+// memo), which must outlive the sample: they are the same in many samples, or rarely needed.
 struct RawSample {
-    std::string name;            // sanitised (and lower-cased) name, reserved suffixes not yet stripped
+    std::string_view name;       // sanitised (and lower-cased) name, reserved suffixes not yet stripped
     MetricType type = MetricType::Unknown;  // Gauge, Counter or Unknown
     std::string_view help;
     std::vector<Label> labels;   // in the order the rule produced them

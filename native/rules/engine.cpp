@@ -24,8 +24,9 @@ struct ScrapeAbort : std::runtime_error {
 
 // ObjectName.getKeyPropertyListString split as upstream's property regex does (spec §4.3):
 // ([^,=:\*\?]+)=("(?:[^\\"]*(?:\\.)?)*"|[^,=:"]*), repeated lookingAt, one comma skipped.
-Properties parseKeyProperties(std::string_view text) {
-    Properties out;
+// Into `out`, which keeps its capacity from bean to bean.
+void parseKeyProperties(std::string_view text, Properties& out) {
+    out.clear();
     auto isLineTerminator = [](char c) { return c == '\n' || c == '\r'; };
     while (!text.empty()) {
         size_t eq = text.find_first_of(",=:*?");
@@ -62,7 +63,6 @@ Properties parseKeyProperties(std::string_view text) {
         text.remove_prefix(end);
         if (!text.empty() && text.front() == ',') text.remove_prefix(1);
     }
-    return out;
 }
 
 void appendLeafText(const Leaf& leaf, std::string& out) {
@@ -138,7 +138,8 @@ public:
         : engine_(engine), config_(*engine.config_), out_(out), observer_(observer) {}
 
     void bean(const Bean& bean) {
-        Properties props = parseKeyProperties(bean.keyProperties);
+        parseKeyProperties(bean.keyProperties, props_);
+        const Properties& props = props_;
         customLabels_.clear();
         const MetricCustomizer* customizer = nullptr;
         if (bean.customizer >= 0 && static_cast<size_t>(bean.customizer) < config_.metricCustomizers.size()) {
@@ -314,14 +315,21 @@ private:
     }
 
     // The sample of a memo entry for the current input (input_). Its texts stay in the memo
-    // until the next collect(): help in memoHelps_, the _objectname in the key (the input
-    // before ": ").
+    // until the next collect(): the name in the entry, help in memoHelps_, the _objectname in
+    // the key (the input before ": ").
     void emitMemoised(Engine::Memo::value_type& entry, const Leaf& leaf) {
         entry.second.touched = engine_.generation_;
         engine_.memoUsed_.push_back(&entry);
-        Engine::CachedMatch match = entry.second.match;
-        match.objectName = std::string_view(entry.first).substr(0, objectNameOf(*input_).size());
-        emit(std::move(match), leaf, true);
+        const Engine::CachedMatch& match = entry.second.match;
+        std::optional<double> value = sampleValue(match, leaf);
+        if (!value) return;
+        expo::RawSample& s = out_.samples.emplace_back();
+        s.name = match.name;
+        s.type = match.type;
+        s.help = match.help;
+        s.labels = match.labels;
+        s.value = *value;
+        s.objectName = std::string_view(entry.first).substr(0, objectNameOf(*input_).size());
     }
 
     // Whether no rule before `rule` can match the current input (input_), whatever its value:
@@ -596,26 +604,29 @@ private:
         return m;
     }
 
-    // Step 5 of spec §5.3: the sample value, then the sample. By value: a fresh match is moved in.
-    // textsLast: m's help and objectName outlive the samples (the memo's), so they are not copied.
-    void emit(Engine::CachedMatch m, const Leaf& leaf, bool textsLast = false) {
-        double value;
-        if (m.ruleValue) {
-            value = *m.ruleValue * m.valueFactor;
-        } else if (leaf.kind == LeafKind::Boolean) {
-            value = leaf.boolValue ? 1.0 : 0.0;
-        } else if (leaf.kind == LeafKind::Text) {
-            return;
-        } else {
-            value = leaf.doubleValue * m.valueFactor;
-        }
+    // Step 5 of spec §5.3: the sample value; none for a text value.
+    static std::optional<double> sampleValue(const Engine::CachedMatch& m, const Leaf& leaf) {
+        if (m.ruleValue) return *m.ruleValue * m.valueFactor;
+        if (leaf.kind == LeafKind::Boolean) return leaf.boolValue ? 1.0 : 0.0;
+        if (leaf.kind == LeafKind::Text) return std::nullopt;
+        return leaf.doubleValue * m.valueFactor;
+    }
+
+    // The sample of a match that is gone at the next attribute (a fresh one, whose labels are
+    // moved in) or stays in the rule cache: its texts are kept in out_.texts.
+    void emit(Engine::CachedMatch&& m, const Leaf& leaf) { emitWithLabels(m, std::move(m.labels), leaf); }
+    void emit(const Engine::CachedMatch& m, const Leaf& leaf) { emitWithLabels(m, std::vector(m.labels), leaf); }
+
+    void emitWithLabels(const Engine::CachedMatch& m, std::vector<expo::Label>&& labels, const Leaf& leaf) {
+        std::optional<double> value = sampleValue(m, leaf);
+        if (!value) return;
         expo::RawSample& s = out_.samples.emplace_back();
-        s.name = std::move(m.name);
+        s.name = out_.texts.intern(m.name);
         s.type = m.type;
-        s.help = textsLast ? m.help : out_.texts.intern(m.help);
-        s.labels = std::move(m.labels);
-        s.value = value;
-        s.objectName = textsLast ? m.objectName : out_.texts.keep(m.objectName);
+        s.help = out_.texts.intern(m.help);
+        s.labels = std::move(labels);
+        s.value = *value;
+        s.objectName = out_.texts.keep(m.objectName);
     }
 
     Engine& engine_;
@@ -625,6 +636,7 @@ private:
     std::string plainInput_;              // observer_ only
     std::string helpText_;                // the current match's HELP
     std::vector<expo::Label> customLabels_;
+    Properties props_;                    // the current bean's key properties
     std::deque<std::string> arena_;   // names made during this scrape (tabular keys, extra metrics)
     std::deque<Node> extraNodes_;
     RuleCandidates::Inputs inputs_;       // the pattern input's variants, reused across attributes

@@ -65,7 +65,7 @@ std::string ruleName(const rules::Config& config, size_t index) {
 }
 
 std::string series(const expo::RawSample& s) {
-    std::string out = s.name;
+    std::string out(s.name);
     if (!s.labels.empty()) {
         out.push_back('{');
         for (size_t i = 0; i < s.labels.size(); i++) {

@@ -22,10 +22,10 @@ using nj::expo::namesCollide;
 using nj::expo::RawSample;
 using nj::expo::Sample;
 
-// help and objectName: literals, or texts that outlive the sample (RawSample views them).
-RawSample raw(std::string name, MetricType type, std::vector<Label> labels, double value, std::string_view help = "help",
+// name, help and objectName: literals, or texts that outlive the sample (RawSample views them).
+RawSample raw(std::string_view name, MetricType type, std::vector<Label> labels, double value, std::string_view help = "help",
               std::string_view objectName = "") {
-    return RawSample{std::move(name), type, help, std::move(labels), value, objectName};
+    return RawSample{name, type, help, std::move(labels), value, objectName};
 }
 
 Family family(std::string name, MetricType type, std::vector<std::vector<Label>> labelSets, std::string help = "") {

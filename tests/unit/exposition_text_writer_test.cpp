@@ -142,7 +142,7 @@ std::vector<Family> parseExposition(std::string_view text, bool openMetrics) {
 // through assembleJmxFamilies; the rest is dealt out to two more collectors. Everything is
 // shuffled and every sample's labels reversed, so all the order comes from our code.
 std::vector<std::vector<Family>> scrambleIntoCollectors(std::vector<Family> families, std::vector<RawSample>& jmx,
-                                                       nj::expo::TextArena& helps) {
+                                                       nj::expo::TextArena& texts) {
     std::mt19937 random(20261121);
     std::vector<std::vector<Family>> collectors(2);
     for (Family& family : families) {
@@ -153,7 +153,7 @@ std::vector<std::vector<Family>> scrambleIntoCollectors(std::vector<Family> fami
             continue;
         }
         for (Sample& sample : family.samples) {
-            jmx.push_back(RawSample{family.name, MetricType::Unknown, helps.intern(family.help), sample.labels, sample.value, ""});
+            jmx.push_back(RawSample{texts.intern(family.name), MetricType::Unknown, texts.intern(family.help), sample.labels, sample.value, ""});
         }
     }
     for (auto& collector : collectors) std::shuffle(collector.begin(), collector.end(), random);
@@ -163,8 +163,8 @@ std::vector<std::vector<Family>> scrambleIntoCollectors(std::vector<Family> fami
 
 std::vector<Family> reassemble(std::vector<Family> parsed) {
     std::vector<RawSample> jmxSamples;
-    nj::expo::TextArena helps;
-    std::vector<std::vector<Family>> collectors = scrambleIntoCollectors(std::move(parsed), jmxSamples, helps);
+    nj::expo::TextArena texts;
+    std::vector<std::vector<Family>> collectors = scrambleIntoCollectors(std::move(parsed), jmxSamples, texts);
     auto jmx = nj::expo::assembleJmxFamilies(std::move(jmxSamples));
     EXPECT_TRUE(jmx.ok()) << jmx.error().message;
     collectors.push_back(std::move(jmx).value());

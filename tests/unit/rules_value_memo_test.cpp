@@ -211,7 +211,7 @@ Snapshot snapshotWithValues(size_t round) {
 std::vector<std::string> rendered(const Engine::Output& out) {
     std::vector<std::string> lines;
     for (const expo::RawSample& s : out.samples) {
-        lines.push_back(s.name + "{" + enginetest::labelsOf(s) + "} " + std::to_string(s.value) + " " +
+        lines.push_back(std::string(s.name) + "{" + enginetest::labelsOf(s) + "} " + std::to_string(s.value) + " " +
                         std::to_string(static_cast<int>(s.type)) + " help=" + std::string(s.help) +
                         " objectName=" + std::string(s.objectName));
     }
