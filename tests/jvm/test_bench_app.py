@@ -94,6 +94,16 @@ def test_a_recorded_walk_runs_in_the_pipeline_bench(tmp_path, bench_classes, age
                       run.stdout)
     assert found, run.stdout
     assert int(found.group(1)) > 2000   # 2x2's kafka series and the JVM's own beans, in text
+    # trim: memory returned to the OS between rounds, as the agent does; the same text comes out
+    trimmed = subprocess.run([str(pipeline_bench), str(walk), str(STRIMZI), "3", "trim"], capture_output=True,
+                             text=True, timeout=120)
+    assert trimmed.returncode == 0, trimmed.stderr
+    assert f"({found.group(1)} bytes)" in trimmed.stdout, trimmed.stdout
+    resident = re.search(r"malloc_trim [\d.]+ ms; resident after the last round, trimmed: (\d+) KiB", trimmed.stdout)
+    assert resident and int(resident.group(1)) > 0, trimmed.stdout
+    refused = subprocess.run([str(pipeline_bench), str(walk), str(STRIMZI), "3", "trm"], capture_output=True,
+                             text=True, timeout=60)
+    assert refused.returncode == 2 and "usage" in refused.stderr
 
 
 def test_a_walk_that_cannot_be_recorded_is_one_log_line(tmp_path, bench_classes, agent):
