@@ -14,6 +14,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include "common/log.h"
 #include "exposition/families.h"
@@ -354,13 +355,18 @@ void Scraper::run() {
         } catch (const std::exception& e) {
             outcome = failure(500, std::string("An Exception occurred while scraping metrics: ") + e.what());
         }
+        // The results replaced are freed after the lock, while the waiting requests already
+        // write the new one: tens of thousands of samples take a millisecond or two to free.
+        std::shared_ptr<const ScrapeOutcome> replaced, replacedGood;
         {
             std::lock_guard lock(mu_);
-            last_ = outcome;
-            if (outcome->status == 200) lastGood_ = outcome;
+            replaced = std::exchange(last_, outcome);
+            if (outcome->status == 200) replacedGood = std::exchange(lastGood_, outcome);
             completed_ = started_;
             cv_.notify_all();
         }
+        replaced.reset();
+        replacedGood.reset();
         // A scrape's working memory (the walk, its samples) is freed by now; glibc would keep
         // it in this thread's arena, resident until the next scrape, so it goes back to the OS.
         ::malloc_trim(0);
