@@ -54,13 +54,15 @@ int main(int argc, char** argv) {
     double total[4] = {0, 0, 0, 0};
     double first = 0;   // the first round: the value memo is filled then
     size_t bytes = 0;
+    size_t beans = 0;   // the last round's, as the agent passes the last walk's
     auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
     for (int r = 0; r < rounds; ++r) {
         double phase[4];
         {
             auto t0 = Clock::now();
-            auto decoded = nj::jvm::decodeWalk(walk);
+            auto decoded = nj::jvm::decodeWalk(walk, beans);
             auto t1 = Clock::now();
+            beans = decoded->snapshot.beans.size();
             auto output = (*engine)->collect(decoded->snapshot);
             auto t2 = Clock::now();
             decoded->snapshot = nj::rules::Snapshot{};

@@ -224,6 +224,7 @@ struct Scraper::Walk {
     // excludeJvmMetrics only changes which beans are read (spec §1.2, §13).
     std::optional<bool> jvmFamilies;
     expo::SampleOrders sampleOrders;         // the JMX families' sample orders at the last scrape
+    size_t beansLastWalk = 0;                // room made for the next walk's beans
 };
 
 namespace {
@@ -449,8 +450,9 @@ std::shared_ptr<const ScrapeOutcome> Scraper::scrapeOnce(Walk& w) {
         logLine(recorded ? "recorded a walk in " + recordWalkTo_ : "NJ_RECORD_WALK: " + recorded.error().message);
         recordWalkTo_.clear();
     }
-    Result<jvm::DecodedWalk> decoded = jvm::decodeWalk(std::move(bytes).value());
+    Result<jvm::DecodedWalk> decoded = jvm::decodeWalk(std::move(bytes).value(), w.beansLastWalk);
     if (!decoded) return failure(500, "An Exception occurred while scraping metrics: " + decoded.error().message);
+    w.beansLastWalk = decoded->snapshot.beans.size();
     const rules::BeanDumpOptions& dumpOptions = config.nativejmx.beanDump;
     rules::MatchRecorder recorder;
     bool dumping = dumpOptions.endpoint || dumpOptions.file;

@@ -264,10 +264,11 @@ private:
 
 }  // namespace
 
-Result<DecodedWalk> decodeWalk(std::string buffer) {
+Result<DecodedWalk> decodeWalk(std::string buffer, size_t expectedBeans) {
     DecodedWalk out;
     out.snapshot.buffer = std::move(buffer);
     try {
+        out.snapshot.beans.reserve(expectedBeans);
         Decoder(out).run();
     } catch (const Malformed& e) {
         return makeError(std::string("the java-shim's data is malformed (") + e.what() + ")");

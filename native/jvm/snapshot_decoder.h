@@ -17,7 +17,8 @@ struct DecodedWalk {
 };
 
 // Takes ownership of the buffer (the snapshot's strings point into it). A malformed buffer
-// (which would be our bug) is an error, never a crash.
-Result<DecodedWalk> decodeWalk(std::string buffer);
+// (which would be our bug) is an error, never a crash. expectedBeans: room made at once for that
+// many beans (the last walk's count), so the bean list is not copied as it grows.
+Result<DecodedWalk> decodeWalk(std::string buffer, size_t expectedBeans = 0);
 
 }  // namespace nj::jvm

@@ -117,6 +117,17 @@ TEST(SnapshotDecoder, DecodesJvmFamilies) {
     EXPECT_EQ(families[2].samples.at(0).value, 1);
 }
 
+TEST(SnapshotDecoder, MakesRoomForTheExpectedBeansAtOnce) {
+    auto plain = nj::jvm::decodeWalk(sampleWalk().bytes());
+    auto roomy = nj::jvm::decodeWalk(sampleWalk().bytes(), 500);
+    ASSERT_TRUE(plain.ok() && roomy.ok());
+    EXPECT_GE(roomy->snapshot.beans.capacity(), 500u);
+    ASSERT_EQ(roomy->snapshot.beans.size(), plain->snapshot.beans.size());
+    for (size_t i = 0; i < plain->snapshot.beans.size(); i++) {
+        EXPECT_EQ(roomy->snapshot.beans[i].keyProperties, plain->snapshot.beans[i].keyProperties);
+    }
+}
+
 TEST(SnapshotDecoder, EveryTruncationIsAnErrorNotACrash) {
     const Bytes walk = sampleWalk();
     const std::string& full = walk.bytes();
