@@ -191,7 +191,7 @@ Result<Family> familyOfGroup(const SampleGroup& group, const SampleOrders& lastO
     family.samples.reserve(group.size());
     for (RawSample* raw : group) {
         family.samples.push_back(Sample{"", std::move(raw->labels), raw->value, ValueStyle::Double});
-        sortLabels(family.samples.back().labels);
+        if (!raw->labelsSorted) sortLabels(family.samples.back().labels);
     }
     auto last = lastOrders.find(family.name);
     const std::vector<size_t>& order = orders[family.name] =

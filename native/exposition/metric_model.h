@@ -49,6 +49,7 @@ struct RawSample {
     std::vector<Label> labels;   // in the order the rule produced them
     double value = 0;
     std::string_view objectName; // the `_objectname` label value if the family has duplicates (spec §7.3)
+    bool labelsSorted = false;   // labels already in the order of their names (compareJavaStrings)
 };
 
 }  // namespace nj::expo

@@ -25,11 +25,28 @@ struct ScrapeAbort : std::runtime_error {
 // ObjectName.getKeyPropertyListString split as upstream's property regex does (spec §4.3):
 // ([^,=:\*\?]+)=("(?:[^\\"]*(?:\\.)?)*"|[^,=:"]*), repeated lookingAt, one comma skipped.
 // Into `out`, which keeps its capacity from bean to bean.
+// Which chars end a key (",=:*?") and an unquoted value (",=:\""), for parseKeyProperties. A
+// table: find_first_of calls memchr on the stops for every char, a tenth of the rules' time.
+enum : uint8_t { kEndsKey = 1, kEndsValue = 2 };
+constexpr std::array<uint8_t, 256> kPropertyStops = [] {
+    std::array<uint8_t, 256> table{};
+    for (char c : std::string_view(",=:*?")) table[static_cast<unsigned char>(c)] |= kEndsKey;
+    for (char c : std::string_view(",=:\"")) table[static_cast<unsigned char>(c)] |= kEndsValue;
+    return table;
+}();
+
+size_t findStop(std::string_view text, size_t from, uint8_t stop) {
+    for (size_t i = from; i < text.size(); i++) {
+        if ((kPropertyStops[static_cast<unsigned char>(text[i])] & stop) != 0) return i;
+    }
+    return std::string_view::npos;
+}
+
 void parseKeyProperties(std::string_view text, Properties& out) {
     out.clear();
     auto isLineTerminator = [](char c) { return c == '\n' || c == '\r'; };
     while (!text.empty()) {
-        size_t eq = text.find_first_of(",=:*?");
+        size_t eq = findStop(text, 0, kEndsKey);
         if (eq == 0 || eq == std::string_view::npos || text[eq] != '=') break;
         std::string_view key = text.substr(0, eq);
         size_t pos = eq + 1;
@@ -52,7 +69,7 @@ void parseKeyProperties(std::string_view text, Properties& out) {
             }
         }
         if (!quoted) {
-            end = text.find_first_of(",=:\"", pos);
+            end = findStop(text, pos, kEndsValue);
             if (end == std::string_view::npos) end = text.size();
         }
         // LinkedHashMap.put: a repeated key keeps its first position and takes the new value
@@ -139,6 +156,7 @@ public:
 
     void bean(const Bean& bean) {
         parseKeyProperties(bean.keyProperties, props_);
+        beanPrefixBuilt_ = false;
         const Properties& props = props_;
         customLabels_.clear();
         const MetricCustomizer* customizer = nullptr;
@@ -245,13 +263,16 @@ private:
     size_t buildInput(std::string& out, std::string_view domain, const Properties& props, const AttrKeys& attrKeys,
                       std::string_view attrName, const Leaf* leaf) {
         out.clear();
-        out.append(domain).push_back('<');
-        for (size_t i = 0; i < props.size(); i++) {
-            if (i > 0) out.append(", ");
-            out.append(props[i].first).push_back('=');
-            out.append(props[i].second);
+        if (&props == &props_) {   // the bean's own properties: "domain<k=v, ...><" is built once per bean
+            if (!beanPrefixBuilt_) {
+                beanPrefix_.clear();
+                appendPrefix(beanPrefix_, domain, props);
+                beanPrefixBuilt_ = true;
+            }
+            out.append(beanPrefix_);
+        } else {
+            appendPrefix(out, domain, props);
         }
-        out.append("><");
         for (size_t i = 0; i < attrKeys.size(); i++) {
             if (i > 0) out.append(", ");
             out.append(attrKeys[i]);
@@ -262,6 +283,16 @@ private:
         if (leaf != nullptr) appendLeafText(*leaf, out);
         else out.append("<cache>");
         return valueStart;
+    }
+
+    static void appendPrefix(std::string& out, std::string_view domain, const Properties& props) {
+        out.append(domain).push_back('<');
+        for (size_t i = 0; i < props.size(); i++) {
+            if (i > 0) out.append(", ");
+            out.append(props[i].first).push_back('=');
+            out.append(props[i].second);
+        }
+        out.append("><");
     }
 
     // Whether the rule's result for the current input (input_, groups_) holds for any value:
@@ -328,6 +359,7 @@ private:
         s.type = match.type;
         s.help = match.help;
         s.labels = match.labels;
+        s.labelsSorted = true;   // sorted when memoised
         s.value = *value;
         s.objectName = std::string_view(entry.first).substr(0, objectNameOf(*input_).size());
     }
@@ -637,6 +669,8 @@ private:
     std::string helpText_;                // the current match's HELP
     std::vector<expo::Label> customLabels_;
     Properties props_;                    // the current bean's key properties
+    std::string beanPrefix_;              // "domain<k=v, ...><" of the current bean
+    bool beanPrefixBuilt_ = false;
     std::deque<std::string> arena_;   // names made during this scrape (tabular keys, extra metrics)
     std::deque<Node> extraNodes_;
     RuleCandidates::Inputs inputs_;       // the pattern input's variants, reused across attributes

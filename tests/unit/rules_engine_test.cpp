@@ -45,6 +45,22 @@ TEST(RulesEngine, QuotedPropertyValuesKeepTheirQuotes) {
     EXPECT_EQ(labelsOf(out.samples[0]), "name=\"a,b=c\";");
 }
 
+// Upstream's property regex ([^,=:\*\?]+)=("(?:[^\\"]*(?:\\.)?)*"|[^,=:"]*), applied with
+// lookingAt until it fails (spec §4.3): '*' and '?' end a key but not a value, and the first
+// property that does not parse ends the list.
+TEST(RulesEngine, KeyPropertiesStopWhereUpstreamsRegexStops) {
+    auto labelsFor = [](std::string keyProperties) {
+        SnapshotBuilder b;
+        b.attribute(b.bean("d", std::move(keyProperties)), "A", b.longValue(1));
+        auto out = engineFor(Config{})->collect(b.snapshot);
+        return out.samples.size() == 1 ? labelsOf(out.samples[0]) : "no sample";
+    };
+    EXPECT_EQ(labelsFor("type=T,k=x*y?z,m=\"q\\\"r\""), "k=x*y?z;m=\"q\\\"r\";");
+    EXPECT_EQ(labelsFor("type=T,k=v,a?b=1,late=2"), "k=v;");
+    EXPECT_EQ(labelsFor("type=T,k=v,a*b=1,late=2"), "k=v;");
+    EXPECT_EQ(labelsFor("type=T,k=v:w,late=2"), "k=v;");
+}
+
 TEST(RulesEngine, BooleansAreOneOrZeroAndStringsProduceNothing) {
     SnapshotBuilder b;
     Bean& bean = b.bean("d", "type=T");
