@@ -26,7 +26,7 @@ bool leadsSupplementaryChar(unsigned char lead) { return lead >= 0xF0; }
 // ---- Messages as client_java words them --------------------------------------------------
 
 // Labels.toString: {a="1",b="x\"y"}
-std::string describeLabels(const std::vector<Label>& labels) {
+std::string describeLabels(const Labels& labels) {
     std::string text = "{";
     for (const Label& label : labels) {
         if (text.size() > 1) text += ',';
@@ -65,13 +65,13 @@ Error negativeCounterError(const Family& family, const Sample& sample) {
 
 bool labelNameLess(const Label& a, const Label& b) { return compareJavaStrings(a.name, b.name) < 0; }
 
-void sortLabels(std::vector<Label>& labels) {
+void sortLabels(Labels& labels) {
     if (!std::is_sorted(labels.begin(), labels.end(), labelNameLess)) {
         std::sort(labels.begin(), labels.end(), labelNameLess);
     }
 }
 
-int compareField(const std::vector<Label>& a, const std::vector<Label>& b, std::string Label::*field) {
+int compareField(const Labels& a, const Labels& b, std::string Label::*field) {
     size_t common = std::min(a.size(), b.size());
     for (size_t i = 0; i < common; ++i) {
         if (int order = compareJavaStrings(a[i].*field, b[i].*field)) return order;
@@ -80,7 +80,7 @@ int compareField(const std::vector<Label>& a, const std::vector<Label>& b, std::
 }
 
 // Labels.compareTo on sorted labels: all names first (a prefix sorts first), then all values.
-int compareLabelSets(const std::vector<Label>& a, const std::vector<Label>& b) {
+int compareLabelSets(const Labels& a, const Labels& b) {
     if (int order = compareField(a, b, &Label::name)) return order;
     return compareField(a, b, &Label::value);
 }
@@ -147,7 +147,7 @@ MetricType commonType(const SampleGroup& group) {
     return allSame ? type : MetricType::Unknown;
 }
 
-bool sameLabelNames(const std::vector<Label>& a, const std::vector<Label>& b) {
+bool sameLabelNames(const Labels& a, const Labels& b) {
     return std::equal(a.begin(), a.end(), b.begin(), b.end(),
                       [](const Label& x, const Label& y) { return x.name == y.name; });
 }
@@ -155,22 +155,22 @@ bool sameLabelNames(const std::vector<Label>& a, const std::vector<Label>& b) {
 // The samples' positions ordered by label set (stable, as finishFamily sorts them). `last` is
 // the order of the family at the last scrape: taken when it orders these samples strictly, for
 // then it is the only order there is.
-std::vector<size_t> orderByLabelSet(const std::vector<Sample>& samples, const std::vector<size_t>* last) {
+std::vector<size_t> orderByLabelSet(const SampleGroup& group, const std::vector<size_t>* last) {
+    auto labels = [&](size_t i) -> const Labels& { return group[i]->labels; };
     // Usually every sample of a family has the same label names (one rule made them all): then
     // the values alone decide, and the comparisons need not look at the names again and again.
-    const bool sameNames = std::all_of(samples.begin(), samples.end(), [&](const Sample& sample) {
-        return sameLabelNames(sample.labels, samples.front().labels);
+    const bool sameNames = std::all_of(group.begin(), group.end(), [&](const RawSample* sample) {
+        return sameLabelNames(sample->labels, labels(0));
     });
     auto less = [&](size_t a, size_t b) {
-        return (sameNames ? compareField(samples[a].labels, samples[b].labels, &Label::value)
-                          : compareLabelSets(samples[a].labels, samples[b].labels)) < 0;
+        return (sameNames ? compareField(labels(a), labels(b), &Label::value) : compareLabelSets(labels(a), labels(b))) < 0;
     };
-    if (last != nullptr && last->size() == samples.size()) {
+    if (last != nullptr && last->size() == group.size()) {
         bool strictlyOrdered = true;
         for (size_t i = 1; i < last->size() && strictlyOrdered; ++i) strictlyOrdered = less((*last)[i - 1], (*last)[i]);
         if (strictlyOrdered) return *last;
     }
-    std::vector<size_t> order(samples.size());
+    std::vector<size_t> order(group.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(), less);
     return order;
@@ -188,20 +188,20 @@ Status addObjectNameLabel(Sample& sample, std::string_view objectName) {
 Result<Family> familyOfGroup(const SampleGroup& group, const SampleOrders& lastOrders, SampleOrders& orders) {
     const RawSample& first = *group.front();
     Family family{std::string(stripReservedSuffixes(first.name)), commonType(group), std::string(first.help), "", {}};
-    family.samples.reserve(group.size());
     for (RawSample* raw : group) {
-        family.samples.push_back(Sample{"", std::move(raw->labels), raw->value, ValueStyle::Double});
-        if (!raw->labelsSorted) sortLabels(family.samples.back().labels);
+        if (!raw->labelsSorted) sortLabels(raw->labels);
     }
     auto last = lastOrders.find(family.name);
     const std::vector<size_t>& order = orders[family.name] =
-        orderByLabelSet(family.samples, last != lastOrders.end() ? &last->second : nullptr);
+        orderByLabelSet(group, last != lastOrders.end() ? &last->second : nullptr);
     const bool duplicates = std::adjacent_find(order.begin(), order.end(), [&](size_t a, size_t b) {
-                                return family.samples[a].labels == family.samples[b].labels;
+                                return group[a]->labels == group[b]->labels;
                             }) != order.end();
+    family.samples.reserve(group.size());
     if (duplicates) {
-        for (size_t i = 0; i < group.size(); ++i) {
-            Status added = addObjectNameLabel(family.samples[i], group[i]->objectName);
+        for (RawSample* raw : group) {
+            family.samples.push_back(Sample{"", std::move(raw->labels), raw->value, ValueStyle::Double});
+            Status added = addObjectNameLabel(family.samples.back(), raw->objectName);
             if (!added) return added.error();
         }
         Status finished = finishFamily(family);
@@ -209,10 +209,7 @@ Result<Family> familyOfGroup(const SampleGroup& group, const SampleOrders& lastO
         return family;
     }
     // Labels and samples sorted, no series twice: of finishFamily only the counter check is left.
-    std::vector<Sample> sorted;
-    sorted.reserve(order.size());
-    for (size_t i : order) sorted.push_back(std::move(family.samples[i]));
-    family.samples = std::move(sorted);
+    for (size_t i : order) family.samples.push_back(Sample{"", std::move(group[i]->labels), group[i]->value, ValueStyle::Double});
     Status counters = checkCounterValues(family);
     if (!counters) return counters.error();
     family.finished = true;

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/small_vector.h"
+
 namespace nj::expo {
 
 enum class MetricType { Unknown, Gauge, Counter, Summary, Info, Histogram };
@@ -16,13 +18,16 @@ struct Label {
     bool operator==(const Label&) const = default;
 };
 
+// A sample's labels: most samples have one or two, kept inside the sample without an allocation.
+using Labels = SmallVector<Label, 2>;
+
 // How a sample value is printed. Java prints the `_count` of summaries and histograms, bucket
 // counts and info values as integers ("2", "1"); everything else goes through Double.toString.
 enum class ValueStyle { Double, Integer };
 
 struct Sample {
     std::string suffix;          // "" or "_count" / "_sum" (summaries, histograms) or "_bucket"
-    std::vector<Label> labels;   // sorted by name once the family is finished
+    Labels labels;               // sorted by name once the family is finished
     double value = 0;
     ValueStyle style = ValueStyle::Double;
     double upperBound = 0;       // a "_bucket" sample's `le`, written after the labels as client_java does
@@ -46,7 +51,7 @@ struct RawSample {
     std::string_view name;       // sanitised (and lower-cased) name, reserved suffixes not yet stripped
     MetricType type = MetricType::Unknown;  // Gauge, Counter or Unknown
     std::string_view help;
-    std::vector<Label> labels;   // in the order the rule produced them
+    Labels labels;               // in the order the rule produced them
     double value = 0;
     std::string_view objectName; // the `_objectname` label value if the family has duplicates (spec §7.3)
     bool labelsSorted = false;   // labels already in the order of their names (compareJavaStrings)

@@ -238,7 +238,7 @@ private:
 
     void jvmSamples(expo::Family& family) {
         if (family.type == expo::MetricType::Summary) {
-            std::vector<expo::Label> labels{{std::string(in_.string()), std::string(in_.string())}};
+            expo::Labels labels{{std::string(in_.string()), std::string(in_.string())}};
             double count = in_.float64();
             double sum = in_.float64();
             family.samples.push_back({"_count", labels, count, expo::ValueStyle::Integer});

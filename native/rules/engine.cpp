@@ -440,7 +440,7 @@ private:
         return std::move(expanded).value();
     }
 
-    void addLabel(std::vector<expo::Label>& labels, std::string name, std::string value) {
+    void addLabel(expo::Labels& labels, std::string name, std::string value) {
         for (const auto& l : labels) {
             if (l.name == name) throw ScrapeAbort("Duplicate label name: '" + name + "'");
         }
@@ -647,9 +647,9 @@ private:
     // The sample of a match that is gone at the next attribute (a fresh one, whose labels are
     // moved in) or stays in the rule cache: its texts are kept in out_.texts.
     void emit(Engine::CachedMatch&& m, const Leaf& leaf) { emitWithLabels(m, std::move(m.labels), leaf); }
-    void emit(const Engine::CachedMatch& m, const Leaf& leaf) { emitWithLabels(m, std::vector(m.labels), leaf); }
+    void emit(const Engine::CachedMatch& m, const Leaf& leaf) { emitWithLabels(m, expo::Labels(m.labels), leaf); }
 
-    void emitWithLabels(const Engine::CachedMatch& m, std::vector<expo::Label>&& labels, const Leaf& leaf) {
+    void emitWithLabels(const Engine::CachedMatch& m, expo::Labels&& labels, const Leaf& leaf) {
         std::optional<double> value = sampleValue(m, leaf);
         if (!value) return;
         expo::RawSample& s = out_.samples.emplace_back();
@@ -667,7 +667,7 @@ private:
     MatchObserver* observer_;
     std::string plainInput_;              // observer_ only
     std::string helpText_;                // the current match's HELP
-    std::vector<expo::Label> customLabels_;
+    expo::Labels customLabels_;
     Properties props_;                    // the current bean's key properties
     std::string beanPrefix_;              // "domain<k=v, ...><" of the current bean
     bool beanPrefixBuilt_ = false;

@@ -73,7 +73,7 @@ public:
         std::string name;
         expo::MetricType type = expo::MetricType::Unknown;
         std::string_view help;
-        std::vector<expo::Label> labels;
+        expo::Labels labels;
         std::optional<double> ruleValue;
         double valueFactor = 1.0;
         std::string_view objectName;

@@ -17,7 +17,7 @@ namespace {
 using nj::expo::Family;
 using nj::expo::MetricType;
 
-Family family(std::string name, MetricType type, std::vector<nj::expo::Label> labels, double value) {
+Family family(std::string name, MetricType type, nj::expo::Labels labels, double value) {
     Family f{std::move(name), type, "help with \\ and \n", "", {}};
     f.samples.push_back({"", std::move(labels), value, nj::expo::ValueStyle::Double});
     return f;

@@ -16,6 +16,7 @@ using nj::expo::assembleJmxFamilies;
 using nj::expo::compareJavaStrings;
 using nj::expo::Family;
 using nj::expo::Label;
+using nj::expo::Labels;
 using nj::expo::MetricType;
 using nj::expo::mergeCollectors;
 using nj::expo::namesCollide;
@@ -23,12 +24,12 @@ using nj::expo::RawSample;
 using nj::expo::Sample;
 
 // name, help and objectName: literals, or texts that outlive the sample (RawSample views them).
-RawSample raw(std::string_view name, MetricType type, std::vector<Label> labels, double value, std::string_view help = "help",
+RawSample raw(std::string_view name, MetricType type, Labels labels, double value, std::string_view help = "help",
               std::string_view objectName = "") {
     return RawSample{name, type, help, std::move(labels), value, objectName};
 }
 
-Family family(std::string name, MetricType type, std::vector<std::vector<Label>> labelSets, std::string help = "") {
+Family family(std::string name, MetricType type, std::vector<Labels> labelSets, std::string help = "") {
     Family f{std::move(name), type, std::move(help), "", {}};
     for (auto& labels : labelSets) f.samples.push_back(Sample{"", std::move(labels), 1, nj::expo::ValueStyle::Double});
     return f;

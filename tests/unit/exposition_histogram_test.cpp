@@ -19,13 +19,13 @@ using nj::expo::ValueStyle;
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-Sample bucket(double bound, double cumulative, std::vector<nj::expo::Label> labels = {}) {
+Sample bucket(double bound, double cumulative, nj::expo::Labels labels = {}) {
     return {"_bucket", std::move(labels), cumulative, ValueStyle::Integer, bound};
 }
 
 Family requestHistogram() {
     Family family{"rpc_seconds", MetricType::Histogram, "RPC \"latency\"\\n", "seconds", {}};
-    std::vector<nj::expo::Label> labels{{"method", "get"}};
+    nj::expo::Labels labels{{"method", "get"}};
     family.samples = {bucket(1.0E-4, 0, labels), bucket(0.005, 2, labels), bucket(10.0, 3, labels),
                       bucket(kInf, 4, labels),
                       {"_count", labels, 4, ValueStyle::Integer},

@@ -23,6 +23,7 @@ namespace {
 using nj::expo::Family;
 using nj::expo::familyMatchesNameFilter;
 using nj::expo::Label;
+using nj::expo::Labels;
 using nj::expo::MetricType;
 using nj::expo::RawSample;
 using nj::expo::Sample;
@@ -58,8 +59,8 @@ MetricType typeNamed(std::string_view name) {
     return MetricType::Unknown;  // "untyped", "unknown"
 }
 
-std::vector<Label> parseLabels(std::string_view& rest) {
-    std::vector<Label> labels;
+Labels parseLabels(std::string_view& rest) {
+    Labels labels;
     if (rest.empty() || rest.front() != '{') return labels;
     rest.remove_prefix(1);
     while (rest.front() != '}') {
@@ -212,7 +213,7 @@ TEST(OracleSamples, OpenMetricsByteForByte) {
 
 // ---- Single features -----------------------------------------------------------------------
 
-Family single(std::string name, MetricType type, std::string help, double value, std::vector<Label> labels = {},
+Family single(std::string name, MetricType type, std::string help, double value, Labels labels = {},
               ValueStyle style = ValueStyle::Double) {
     Family family{std::move(name), type, std::move(help), "", {}};
     family.samples.push_back(Sample{"", std::move(labels), value, style});

@@ -114,7 +114,7 @@ inline const expo::RawSample* find(const Engine::Output& out, std::string_view n
 }
 
 inline std::string labelsOf(const expo::RawSample& s) {
-    std::vector<expo::Label> labels = s.labels;
+    expo::Labels labels = s.labels;
     std::sort(labels.begin(), labels.end(), [](auto& a, auto& b) { return a.name < b.name; });
     std::string out;
     for (const auto& l : labels) out += l.name + "=" + l.value + ";";
