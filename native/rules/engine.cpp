@@ -323,6 +323,13 @@ private:
         return it != engine_.memo_.end() ? &*it : nullptr;
     }
 
+    // Marks the entry used in this scrape, and counts it once.
+    void touchMemo(Engine::MemoEntry& entry) {
+        if (entry.touched == engine_.generation_) return;
+        entry.touched = engine_.generation_;
+        engine_.memoTouched_++;
+    }
+
     // Keeps a proven result under memoKey_. Whether earlier rules can match is decided at the
     // entry's second use (decide): an attribute seen once does not pay for it.
     void memoise(const Engine::CachedMatch& match) {
@@ -340,7 +347,7 @@ private:
         });
         entry.match.help = help->first;
         entry.match.objectName = {};
-        entry.touched = engine_.generation_;
+        touchMemo(entry);
         entry.firstWhateverTheValue = false;
         entry.earlierRulesChecked = false;
     }
@@ -349,7 +356,7 @@ private:
     // until the next collect(): the name in the entry, help in memoHelps_, the _objectname in
     // the key (the input before ": ").
     void emitMemoised(Engine::Memo::value_type& entry, const Leaf& leaf) {
-        entry.second.touched = engine_.generation_;
+        touchMemo(entry.second);
         engine_.memoUsed_.push_back(&entry);
         const Engine::CachedMatch& match = entry.second.match;
         std::optional<double> value = sampleValue(match, leaf);
@@ -748,6 +755,7 @@ Engine::Output Engine::collect(const Snapshot& snapshot, MatchObserver* observer
     Output out;
     out.samples.reserve(samplesAtLastScrape_);   // beans change little from scrape to scrape
     generation_++;
+    memoTouched_ = 0;
     AttributeProcessor processor(*this, out, observer);
     try {
         for (const Bean& bean : snapshot.beans) processor.bean(bean);
@@ -756,7 +764,9 @@ Engine::Output Engine::collect(const Snapshot& snapshot, MatchObserver* observer
     }
     // Entries not used in this scrape are evicted (spec §12.1), also after an abort.
     std::erase_if(cache_, [&](const auto& entry) { return entry.second.touched != generation_; });
-    for (auto it = memo_.begin(); it != memo_.end();) {
+    // The memo is only walked when some entry went unused: its tens of thousands of entries
+    // are scattered over the heap, and visiting them all costs a millisecond or more.
+    for (auto it = memo_.begin(); memoTouched_ != memo_.size() && it != memo_.end();) {
         if (it->second.touched == generation_) {
             ++it;
             continue;

@@ -128,6 +128,7 @@ private:
     enum class MemoProof : uint8_t { None, Groups, MatchAlone };
     std::vector<MemoProof> memoProof_;
     uint64_t generation_ = 0;
+    size_t memoTouched_ = 0;   // memo entries used in the current scrape, each counted once
     size_t samplesAtLastScrape_ = 0;   // room reserved for the next scrape's samples
 };
 

@@ -230,7 +230,8 @@ TEST(ValueMemo, EngineWithItsMemoAnswersAsAFreshEngineScrapeAfterScrape) {
         for (size_t round = 0; round < 4; round++) {
             const Snapshot snapshot = snapshotWithValues(round);
             Engine::Output memoOut = kept->collect(snapshot);
-            Engine::Output freshOut = std::move(Engine::create(shared)).value()->collect(snapshot);
+            auto fresh = std::move(Engine::create(shared)).value();   // its samples view its memo
+            Engine::Output freshOut = fresh->collect(snapshot);
             EXPECT_EQ(rendered(memoOut), rendered(freshOut)) << file << " round " << round;
             EXPECT_EQ(memoOut.abortReason, freshOut.abortReason);
         }
@@ -262,12 +263,34 @@ TEST(ValueMemo, RulesReadingNoGroupAreMemoisedOnlyWhenTheyMatchWhateverTheValue)
             SnapshotBuilder b;
             b.attribute(b.bean("kafka.log", "type=Log"), "Value", b.longValue(value));
             Engine::Output memoOut = kept->collect(b.snapshot);
-            Engine::Output freshOut = std::move(Engine::create(shared)).value()->collect(b.snapshot);
+            auto fresh = std::move(Engine::create(shared)).value();   // its samples view its memo
+            Engine::Output freshOut = fresh->collect(b.snapshot);
             EXPECT_EQ(rendered(memoOut), rendered(freshOut)) << "case " << c << " value " << value;
             entries += kept->memoEntries();
         }
         EXPECT_EQ(entries > 0, cases[c].memoised) << "case " << c;
     }
+}
+
+// Entries a scrape did not use are dropped after it; one used twice in a scrape is still one
+// entry in use, so another that went unused is dropped too.
+TEST(ValueMemo, EntriesAScrapeDidNotUseAreDropped) {
+    auto shared = std::make_shared<const Config>(Config{});
+    auto kept = std::move(Engine::create(shared)).value();
+    auto scrape = [&](std::vector<std::string> beans, int64_t value) {
+        SnapshotBuilder b;
+        for (const std::string& type : beans) b.attribute(b.bean("kafka.log", "type=" + type), "Value", b.longValue(value));
+        Engine::Output memoOut = kept->collect(b.snapshot);
+        auto fresh = std::move(Engine::create(shared)).value();   // its samples view its memo
+        Engine::Output freshOut = fresh->collect(b.snapshot);
+        EXPECT_EQ(rendered(memoOut), rendered(freshOut));
+        return kept->memoEntries();
+    };
+    EXPECT_EQ(scrape({"X", "Y"}, 1), 2u);
+    EXPECT_EQ(scrape({"X", "Y"}, 2), 2u);
+    EXPECT_EQ(scrape({"X", "X"}, 3), 1u) << "Y went unused";
+    EXPECT_EQ(scrape({"X", "Y"}, 4), 2u);
+    EXPECT_EQ(scrape({}, 5), 0u);
 }
 
 // A value-dependent rule before a memoised one: once the value becomes 0 the first rule takes
@@ -281,7 +304,8 @@ TEST(ValueMemo, AnEarlierRuleThatMatchesOnlySomeValuesStillWins) {
         SnapshotBuilder b;
         b.attribute(b.bean("kafka.log", "type=Log"), "Value", b.longValue(value));
         Engine::Output memoOut = kept->collect(b.snapshot);
-        Engine::Output freshOut = std::move(Engine::create(shared)).value()->collect(b.snapshot);
+        auto fresh = std::move(Engine::create(shared)).value();   // its samples view its memo
+        Engine::Output freshOut = fresh->collect(b.snapshot);
         EXPECT_EQ(rendered(memoOut), rendered(freshOut)) << "value " << value;
         ASSERT_EQ(memoOut.samples.size(), 1u);
         EXPECT_EQ(memoOut.samples[0].name, value == 0 ? "zero" : "kafka_log_Log");
