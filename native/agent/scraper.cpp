@@ -231,7 +231,7 @@ namespace {
 
 bool attached(Scraper::Walk& w) {
     if (!w.thread) {
-        w.thread = std::make_unique<jvm::AttachedThread>("nativejmx-scrape");
+        w.thread = std::make_unique<jvm::AttachedThread>("nativejmx-walk");
         if (w.thread->env() == nullptr) w.thread.reset();
     }
     return w.thread != nullptr;
@@ -332,7 +332,7 @@ void Scraper::stopForVmDeath() {
 }
 
 void Scraper::run() {
-    pthread_setname_np(pthread_self(), "nativejmx-scrape");
+    pthread_setname_np(pthread_self(), "nativejmx-walk");   // at most 15 characters, or it is refused
     // Pauses count from start-up, not from the first scrape; nothing happens when not asked for.
     followGcPauseSetting(*walk_);
     for (;;) {

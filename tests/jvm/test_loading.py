@@ -1,6 +1,7 @@
 """The three ways to load the agent all serve /metrics (design.md "Promise")."""
 
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -58,3 +59,21 @@ def test_agent_defines_only_the_classes_a_plain_http_scrape_needs(launcher, tmp_
     ours = {line.split("] ", 1)[1].split()[0] for line in log.read_text().splitlines()
             if "nativejmx.shim." in line and "] " in line}
     assert ours == {"nativejmx.shim.Walker", "nativejmx.shim.AllocationCounter"}, jvm.describe()
+
+
+def test_the_agents_threads_carry_their_names_in_the_os(launcher, tmp_path):
+    """top -H and perf show a thread's OS name, which takes at most 15 characters: a longer one
+    is refused and the thread keeps its creator's. The start-up thread is gone once serving."""
+    config = write_config(tmp_path / "config.yaml", CATCH_ALL_CONFIG)
+    port = free_port()
+    jvm = launcher.start(JDKS[0], ["until-file", str(tmp_path / "stop")], f"{port}:{config}", port=port)
+    assert_serves_metrics(jvm)
+    names = set()
+    for comm in Path(f"/proc/{jvm.pid}/task").glob("*/comm"):
+        try:
+            names.add(comm.read_text().strip())
+        except OSError:
+            continue   # a thread that ended meanwhile
+    ours = {name for name in names if name.startswith("nativejmx")}
+    assert {"nativejmx-walk", "nativejmx-http"} <= ours, ours
+    assert ours <= {"nativejmx-walk", "nativejmx-http"}, ours
