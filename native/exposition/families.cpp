@@ -65,12 +65,6 @@ Error negativeCounterError(const Family& family, const Sample& sample) {
 
 bool labelNameLess(const Label& a, const Label& b) { return compareJavaStrings(a.name, b.name) < 0; }
 
-void sortLabels(Labels& labels) {
-    if (!std::is_sorted(labels.begin(), labels.end(), labelNameLess)) {
-        std::sort(labels.begin(), labels.end(), labelNameLess);
-    }
-}
-
 int compareField(const Labels& a, const Labels& b, std::string Label::*field) {
     size_t common = std::min(a.size(), b.size());
     for (size_t i = 0; i < common; ++i) {
@@ -217,6 +211,12 @@ Result<Family> familyOfGroup(const SampleGroup& group, const SampleOrders& lastO
 }
 
 }  // namespace
+
+void sortLabels(Labels& labels) {
+    if (!std::is_sorted(labels.begin(), labels.end(), labelNameLess)) {
+        std::sort(labels.begin(), labels.end(), labelNameLess);
+    }
+}
 
 std::string_view stripReservedSuffixes(std::string_view name) {
     for (;;) {

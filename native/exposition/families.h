@@ -22,6 +22,9 @@ std::string_view stripReservedSuffixes(std::string_view name);
 // after supplementary chars). Negative, zero or positive.
 int compareJavaStrings(std::string_view a, std::string_view b);
 
+// Labels in the order of their names (compareJavaStrings), as every finished sample has them.
+void sortLabels(Labels& labels);
+
 // The JMX collector's samples as families (§7.1-§7.4): grouped by stripped name, type common to
 // all samples or Unknown, HELP of the first sample, `_objectname` added to every sample of a
 // family with duplicate label sets. Sorted as mergeCollectors sorts. Fails, with client_java's

@@ -22,9 +22,6 @@ struct ScrapeAbort : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-// ObjectName.getKeyPropertyListString split as upstream's property regex does (spec §4.3):
-// ([^,=:\*\?]+)=("(?:[^\\"]*(?:\\.)?)*"|[^,=:"]*), repeated lookingAt, one comma skipped.
-// Into `out`, which keeps its capacity from bean to bean.
 // Which chars end a key (",=:*?") and an unquoted value (",=:\""), for parseKeyProperties. A
 // table: find_first_of calls memchr on the stops for every char, a tenth of the rules' time.
 enum : uint8_t { kEndsKey = 1, kEndsValue = 2 };
@@ -42,6 +39,9 @@ size_t findStop(std::string_view text, size_t from, uint8_t stop) {
     return std::string_view::npos;
 }
 
+// ObjectName.getKeyPropertyListString split as upstream's property regex does (spec §4.3):
+// ([^,=:\*\?]+)=("(?:[^\\"]*(?:\\.)?)*"|[^,=:"]*), repeated lookingAt, one comma skipped.
+// Into `out`, which keeps its capacity from bean to bean.
 void parseKeyProperties(std::string_view text, Properties& out) {
     out.clear();
     auto isLineTerminator = [](char c) { return c == '\n' || c == '\r'; };
@@ -342,9 +342,7 @@ private:
         entry.match = match;
         // Sorted once here, as the families sort every sample's labels (spec §7.5): a hit's
         // labels are then already in order. Label names are unique (addLabel).
-        std::sort(entry.match.labels.begin(), entry.match.labels.end(), [](const auto& a, const auto& b) {
-            return expo::compareJavaStrings(a.name, b.name) < 0;
-        });
+        expo::sortLabels(entry.match.labels);
         entry.match.help = help->first;
         entry.match.objectName = {};
         touchMemo(entry);
@@ -361,14 +359,9 @@ private:
         const Engine::CachedMatch& match = entry.second.match;
         std::optional<double> value = sampleValue(match, leaf);
         if (!value) return;
-        expo::RawSample& s = out_.samples.emplace_back();
-        s.name = match.name;
-        s.type = match.type;
-        s.help = match.help;
-        s.labels = match.labels;
-        s.labelsSorted = true;   // sorted when memoised
-        s.value = *value;
-        s.objectName = std::string_view(entry.first).substr(0, objectNameOf(*input_).size());
+        const std::string_view objectName = std::string_view(entry.first).substr(0, objectNameOf(*input_).size());
+        const bool labelsSorted = true;   // sorted when memoised
+        out_.samples.push_back({match.name, match.type, match.help, match.labels, *value, objectName, labelsSorted});
     }
 
     // Whether no rule before `rule` can match the current input (input_), whatever its value:
@@ -659,13 +652,8 @@ private:
     void emitWithLabels(const Engine::CachedMatch& m, expo::Labels&& labels, const Leaf& leaf) {
         std::optional<double> value = sampleValue(m, leaf);
         if (!value) return;
-        expo::RawSample& s = out_.samples.emplace_back();
-        s.name = out_.texts.intern(m.name);
-        s.type = m.type;
-        s.help = out_.texts.intern(m.help);
-        s.labels = std::move(labels);
-        s.value = *value;
-        s.objectName = out_.texts.keep(m.objectName);
+        out_.samples.push_back({out_.texts.intern(m.name), m.type, out_.texts.intern(m.help), std::move(labels), *value,
+                                out_.texts.keep(m.objectName)});
     }
 
     Engine& engine_;
